@@ -1,0 +1,32 @@
+package io.perstack.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code [experts."<key>"]} (config.md §5). {@code skills} is {@code null} when the table is absent (the Expert then
+ * gets the default base skill); otherwise it keeps file order. {@code version} defaults to {@code 1.0.0}.
+ */
+public record ExpertConfig(
+        String key,
+        String name,
+        String version,
+        String minRuntimeVersion,
+        String description,
+        String instruction,
+        List<String> delegates,
+        List<String> tags,
+        Map<String, SkillConfig> skills,
+        List<String> providerTools,
+        JsonNode providerSkills,
+        JsonNode providerToolOptions) {
+
+    public ExpertConfig {
+        delegates = delegates == null ? List.of() : List.copyOf(delegates);
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        skills = skills == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skills));
+        providerTools = providerTools == null ? List.of() : List.copyOf(providerTools);
+        version = version == null ? "1.0.0" : version;
+    }
+}

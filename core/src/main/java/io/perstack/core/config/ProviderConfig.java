@@ -1,0 +1,26 @@
+package io.perstack.core.config;
+
+import java.util.Map;
+
+/**
+ * {@code [provider]}: the provider name and its {@code [provider.setting]} values; unset settings are {@code null}.
+ * Credentials never come from here (providers.md §2). {@code headers} values are secrets.
+ */
+public record ProviderConfig(String providerName, Setting setting) {
+
+    public static final ProviderConfig DEFAULT = new ProviderConfig("anthropic", Setting.EMPTY);
+
+    public ProviderConfig {
+        setting = setting == null ? Setting.EMPTY : setting;
+    }
+
+    public record Setting(String baseUrl, Map<String, String> headers, String organization, String project,
+                          String name, String resourceName, String apiVersion, Boolean useDeploymentBasedUrls,
+                          String region, String location) {
+        public static final Setting EMPTY = new Setting(null, null, null, null, null, null, null, null, null, null);
+
+        public Setting {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.perstack.core.config;
+
+import java.util.List;
+import java.util.Map;
+
+/** One entry of {@code [experts."<key>".skills]}, discriminated by {@code type} (config.md §6). */
+public sealed interface SkillConfig {
+    String name();
+
+    String description();
+
+    String rule();
+
+    /** Names to keep (empty = all). */
+    List<String> pick();
+
+    /** Names to drop, applied before {@link #pick()}. */
+    List<String> omit();
+
+    /** Normalised egress allowlist entries (lower case, no trailing dot); empty when not given. */
+    List<String> allowedDomains();
+
+    record McpStdio(String name, String description, String rule, List<String> pick, List<String> omit,
+                    String command, String packageName, List<String> args, List<String> requiredEnv,
+                    List<String> allowedDomains, boolean lazyInit) implements SkillConfig {
+        public McpStdio {
+            pick = pick == null ? List.of() : List.copyOf(pick);
+            omit = omit == null ? List.of() : List.copyOf(omit);
+            args = args == null ? List.of() : List.copyOf(args);
+            requiredEnv = requiredEnv == null ? List.of() : List.copyOf(requiredEnv);
+            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+        }
+    }
+
+    record McpSse(String name, String description, String rule, List<String> pick, List<String> omit,
+                  String endpoint, List<String> allowedDomains) implements SkillConfig {
+        public McpSse {
+            pick = pick == null ? List.of() : List.copyOf(pick);
+            omit = omit == null ? List.of() : List.copyOf(omit);
+            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+        }
+    }
+
+    record McpStreamableHttp(String name, String description, String rule, List<String> pick, List<String> omit,
+                             String endpoint, List<String> allowedDomains) implements SkillConfig {
+        public McpStreamableHttp {
+            pick = pick == null ? List.of() : List.copyOf(pick);
+            omit = omit == null ? List.of() : List.copyOf(omit);
+            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+        }
+    }
+
+    record Interactive(String name, String description, String rule, Map<String, InteractiveTool> tools)
+            implements SkillConfig {
+        public Interactive {
+            tools = tools == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tools));
+        }
+
+        @Override
+        public List<String> pick() {
+            return List.of();
+        }
+
+        @Override
+        public List<String> omit() {
+            return List.of();
+        }
+
+        @Override
+        public List<String> allowedDomains() {
+            return List.of();
+        }
+    }
+
+    /** {@code inputJsonSchema} is the JSON Schema text as written in the file (validated to be a JSON object). */
+    record InteractiveTool(String description, String inputJsonSchema) {}
+}
