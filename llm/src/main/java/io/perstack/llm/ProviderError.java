@@ -1,0 +1,10 @@
+package io.perstack.llm;
+
+import java.time.Duration;
+
+/**
+ * A failed generation, classified (providers.md §6). {@code retryAfter} is the provider's {@code Retry-After} when
+ * it sent one.
+ */
+public record ProviderError(String name, String message, Integer statusCode, boolean retryable,
+                            Duration retryAfter) {}

@@ -1,0 +1,241 @@
+package io.perstack.llm.langchain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.PdfFileContent;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.pdf.PdfFile;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonRawSchema;
+import io.perstack.core.json.Json;
+import io.perstack.core.model.Message;
+import io.perstack.core.model.MessagePart;
+import io.perstack.core.model.MessagePart.ExpertContent;
+import io.perstack.core.model.MessagePart.FileInlinePart;
+import io.perstack.core.model.MessagePart.ImageInlinePart;
+import io.perstack.core.model.MessagePart.ResultContent;
+import io.perstack.core.model.MessagePart.TextPart;
+import io.perstack.core.model.MessagePart.ThinkingPart;
+import io.perstack.core.model.MessagePart.ToolCallPart;
+import io.perstack.core.model.MessagePart.ToolResultPart;
+import io.perstack.core.tool.ToolDefinition;
+import io.perstack.llm.ProviderError;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** Maps our conversation model onto LangChain4j's, keeping part order and thinking signatures. */
+public final class ChatMapping {
+    /** LangChain4j's attribute name for the signature of a thinking block. */
+    public static final String THINKING_SIGNATURE = "thinking_signature";
+
+    private ChatMapping() {}
+
+    /** Thrown when a message carries input the provider cannot take; the run stops with a non-retryable error. */
+    public static final class UnsupportedInput extends RuntimeException {
+        private final ProviderError error;
+
+        UnsupportedInput(String provider, String mimeType) {
+            super("Provider " + provider + " does not support " + mimeType + " input");
+            error = new ProviderError("UnsupportedInputError", getMessage(), null, false, null);
+        }
+
+        public ProviderError error() {
+            return error;
+        }
+    }
+
+    public static List<ChatMessage> toChatMessages(List<Message> messages, String provider) {
+        List<ChatMessage> out = new ArrayList<>(messages.size() + 4);
+        for (Message m : messages) {
+            switch (m) {
+                case Message.InstructionMessage i -> out.add(SystemMessage.from(joinText(i.contents())));
+                case Message.UserMessage u -> out.add(UserMessage.from(userContents(u.contents(), provider)));
+                case Message.ExpertMessage e -> out.add(aiMessage(e.contents()));
+                case Message.ToolMessage t -> {
+                    for (ToolResultPart r : t.contents()) {
+                        out.add(toolResult(r, provider));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String joinText(List<TextPart> parts) {
+        StringBuilder sb = new StringBuilder();
+        for (TextPart p : parts) {
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            sb.append(p.text());
+        }
+        return sb.toString();
+    }
+
+    private static List<Content> userContents(List<MessagePart.UserContent> parts, String provider) {
+        List<Content> out = new ArrayList<>(parts.size());
+        for (MessagePart.UserContent p : parts) {
+            switch (p) {
+                case TextPart t -> out.add(TextContent.from(t.text()));
+                case ImageInlinePart i -> out.add(ImageContent.from(i.encodedData(), i.mimeType()));
+                case MessagePart.ImageBinaryPart i -> out.add(ImageContent.from(i.data(), i.mimeType()));
+                case MessagePart.ImageUrlPart i -> out.add(ImageContent.from(i.url()));
+                case FileInlinePart f -> out.add(file(f.encodedData(), f.mimeType(), provider));
+                case MessagePart.FileBinaryPart f -> out.add(file(f.data(), f.mimeType(), provider));
+                case MessagePart.FileUrlPart f -> {
+                    if (!"application/pdf".equals(f.mimeType())) {
+                        throw new UnsupportedInput(provider, f.mimeType());
+                    }
+                    out.add(PdfFileContent.from(java.net.URI.create(f.url())));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Content file(String base64, String mimeType, String provider) {
+        if (!"application/pdf".equals(mimeType)) {
+            throw new UnsupportedInput(provider, mimeType);
+        }
+        return PdfFileContent.from(PdfFile.builder().base64Data(base64).mimeType(mimeType).build());
+    }
+
+    private static AiMessage aiMessage(List<ExpertContent> parts) {
+        StringBuilder text = new StringBuilder();
+        StringBuilder thinking = new StringBuilder();
+        String signature = null;
+        List<ToolExecutionRequest> calls = new ArrayList<>();
+        for (ExpertContent p : parts) {
+            switch (p) {
+                case TextPart t -> text.append(t.text());
+                case ThinkingPart th -> {
+                    thinking.append(th.thinking());
+                    if (th.signature() != null) {
+                        signature = th.signature();
+                    }
+                }
+                case ToolCallPart c -> calls.add(ToolExecutionRequest.builder().id(c.toolCallId()).name(c.toolName())
+                        .arguments(c.args() == null ? "{}" : Json.write(c.args())).build());
+            }
+        }
+        AiMessage.Builder b = AiMessage.builder();
+        if (!text.isEmpty()) {
+            b.text(text.toString());
+        }
+        if (!thinking.isEmpty()) {
+            b.thinking(thinking.toString());
+        }
+        if (signature != null) {
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put(THINKING_SIGNATURE, signature);
+            b.attributes(attributes);
+        }
+        if (!calls.isEmpty()) {
+            b.toolExecutionRequests(calls);
+        }
+        return b.build();
+    }
+
+    private static ToolExecutionResultMessage toolResult(ToolResultPart r, String provider) {
+        List<Content> contents = new ArrayList<>(r.contents().size());
+        for (ResultContent c : r.contents()) {
+            switch (c) {
+                case TextPart t -> contents.add(TextContent.from(t.text()));
+                case ImageInlinePart i -> contents.add(ImageContent.from(i.encodedData(), i.mimeType()));
+                case FileInlinePart f -> contents.add(file(f.encodedData(), f.mimeType(), provider));
+            }
+        }
+        if (contents.isEmpty()) {
+            contents.add(TextContent.from(""));
+        }
+        ToolExecutionResultMessage.Builder b = ToolExecutionResultMessage.builder().id(r.toolCallId())
+                .toolName(r.toolName()).contents(contents);
+        if (Boolean.TRUE.equals(r.isError())) {
+            b.isError(true);
+        }
+        return b.build();
+    }
+
+    /**
+     * Tool definitions keep their JSON Schemas unchanged: every property (and {@code $defs}) is passed as a raw
+     * schema, so nothing is lost converting to the library's typed schema model.
+     */
+    public static List<ToolSpecification> toToolSpecifications(List<ToolDefinition> tools) {
+        List<ToolSpecification> out = new ArrayList<>(tools.size());
+        for (ToolDefinition t : tools) {
+            ToolSpecification.Builder b = ToolSpecification.builder().name(t.name());
+            if (t.description() != null) {
+                b.description(t.description());
+            }
+            b.parameters(objectSchema(t.inputSchema()));
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    private static JsonObjectSchema objectSchema(JsonNode schema) {
+        JsonObjectSchema.Builder b = JsonObjectSchema.builder();
+        if (schema == null || !schema.isObject()) {
+            return b.build();
+        }
+        JsonNode props = schema.path("properties");
+        if (props.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = props.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                b.addProperty(e.getKey(), JsonRawSchema.from(Json.write(e.getValue())));
+            }
+        }
+        JsonNode required = schema.path("required");
+        if (required.isArray()) {
+            List<String> names = new ArrayList<>();
+            required.forEach(n -> names.add(n.asText()));
+            b.required(names);
+        }
+        if (schema.path("additionalProperties").isBoolean()) {
+            b.additionalProperties(schema.path("additionalProperties").asBoolean());
+        }
+        if (schema.path("description").isTextual()) {
+            b.description(schema.path("description").asText());
+        }
+        for (String defsKey : List.of("$defs", "definitions")) {
+            JsonNode defs = schema.path(defsKey);
+            if (defs.isObject()) {
+                Map<String, dev.langchain4j.model.chat.request.json.JsonSchemaElement> d = new HashMap<>();
+                defs.fields().forEachRemaining(e -> d.put(e.getKey(), JsonRawSchema.from(Json.write(e.getValue()))));
+                b.definitions(d);
+            }
+        }
+        return b.build();
+    }
+
+    /** Parses tool-call arguments; malformed JSON from the model is kept as {@code {"_raw": "..."}}. */
+    public static JsonNode parseArguments(String arguments) {
+        if (arguments == null || arguments.isBlank()) {
+            return Json.object();
+        }
+        try {
+            JsonNode n = Json.mapper().readTree(arguments);
+            if (n != null && n.isObject()) {
+                return n;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // fall through
+        }
+        ObjectNode raw = Json.object();
+        raw.put("_raw", arguments);
+        return raw;
+    }
+}

@@ -1,0 +1,34 @@
+package io.perstack.runtime;
+
+import io.perstack.core.model.Checkpoint;
+import io.perstack.core.model.Job;
+
+/**
+ * Entry point for running Experts from the JVM (runtime.md §17). The CLI is a client of this API like any
+ * embedding application.
+ */
+public final class Perstack {
+    private Perstack() {}
+
+    /**
+     * Runs a job: a fresh one, or a continuation when {@code checkpoint} is given. Holds the job's lock for the
+     * duration; returns the coordinator's final checkpoint. Thrown failures mark an existing job
+     * {@code stoppedByError}.
+     */
+    public static Checkpoint run(RunSetting setting, Checkpoint checkpoint, RunOptions options) {
+        try (AutoCloseable lock = options.storage().lockJob(setting.jobId())) {
+            Job existing = options.storage().retrieveJob(setting.jobId()).orElse(null);
+            JobRunner runner = new JobRunner(setting, options, existing);
+            try {
+                return runner.run(setting, checkpoint);
+            } catch (RuntimeException e) {
+                runner.failed();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.perstack.runtime.event;
+
+import io.perstack.core.event.Event;
+import io.perstack.core.event.EventPayload;
+import io.perstack.runtime.RunListener;
+import io.perstack.runtime.storage.Storage;
+import java.util.List;
+
+/**
+ * Sends each event to storage and listeners in the documented order: a checkpoint carried by the event is durable
+ * before anyone sees the event (events.md §7.2).
+ */
+public final class Emitter {
+    private final Storage storage;
+    private final List<RunListener> listeners;
+
+    public Emitter(Storage storage, List<RunListener> listeners) {
+        this.storage = storage;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public void emit(Event event) {
+        if (event.payload() instanceof EventPayload.WithCheckpoint carrying) {
+            storage.storeCheckpoint(carrying.checkpoint());
+        }
+        if (event.isPersisted()) {
+            storage.storeEvent(event);
+        }
+        for (RunListener l : listeners) {
+            l.onEvent(event);
+        }
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+}

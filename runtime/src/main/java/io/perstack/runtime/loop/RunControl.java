@@ -1,0 +1,68 @@
+package io.perstack.runtime.loop;
+
+import io.perstack.core.model.Checkpoint;
+import io.perstack.core.model.Step;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cancellation and the optional {@code shouldContinueRun} hook. Cancelling interrupts every thread currently running
+ * a loop so in-flight generations and waits end promptly.
+ */
+public final class RunControl {
+    /** Decides after each event whether the run goes on; {@code false} stops it where it is. */
+    @FunctionalInterface
+    public interface ContinueHook {
+        boolean shouldContinue(Checkpoint checkpoint, Step step);
+    }
+
+    private final ContinueHook hook;
+    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean cancelled;
+
+    public RunControl(ContinueHook hook) {
+        this.hook = hook;
+    }
+
+    public static RunControl none() {
+        return new RunControl(null);
+    }
+
+    public void cancel() {
+        cancelled = true;
+        running.forEach(Thread::interrupt);
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    boolean shouldContinue(Checkpoint checkpoint, Step step) {
+        return !cancelled && (hook == null || hook.shouldContinue(checkpoint, step));
+    }
+
+    void enter() {
+        running.add(Thread.currentThread());
+        if (cancelled) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void leave() {
+        running.remove(Thread.currentThread());
+        Thread.interrupted();
+    }
+
+    /** Sleeps unless cancelled; returns {@code false} when the wait was cut short by cancellation. */
+    boolean pause(long millis) {
+        if (millis <= 0) {
+            return !cancelled;
+        }
+        try {
+            Thread.sleep(millis);
+            return !cancelled;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+}

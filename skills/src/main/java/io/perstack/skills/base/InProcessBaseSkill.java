@@ -1,0 +1,51 @@
+package io.perstack.skills.base;
+
+import io.perstack.base.BaseSkill;
+import io.perstack.base.BaseToolResult;
+import io.perstack.core.model.ToolCall;
+import io.perstack.core.model.ToolResult;
+import io.perstack.core.tool.ToolDefinition;
+import io.perstack.skills.ToolCallContext;
+import io.perstack.skills.ToolFilter;
+import io.perstack.skills.ToolSkill;
+import java.util.List;
+import java.util.Set;
+
+/** {@code @perstack/base} in the runtime process. Todo-changing tools run under the context's todo lock. */
+public final class InProcessBaseSkill implements ToolSkill {
+    public static final String NAME = "@perstack/base";
+    private static final Set<String> TODO_TOOLS = Set.of("todo", "clearTodo", "attemptCompletion");
+
+    private final BaseSkill base;
+    private final List<ToolDefinition> tools;
+
+    public InProcessBaseSkill(BaseSkill base, List<String> pick, List<String> omit) {
+        this.base = base;
+        this.tools = ToolFilter.apply(base.tools(), pick, omit);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<ToolDefinition> tools() {
+        return tools;
+    }
+
+    @Override
+    public ToolResult call(ToolCall call, ToolCallContext context) {
+        BaseToolResult[] out = new BaseToolResult[1];
+        if (TODO_TOOLS.contains(call.toolName())) {
+            context.updateTodos(todos -> {
+                out[0] = base.call(call.toolName(), call.args(), todos);
+                return out[0].todos();
+            });
+        } else {
+            out[0] = base.call(call.toolName(), call.args(), context.todos());
+        }
+        return new ToolResult(call.id(), call.skillName(), call.toolName(), out[0].contents(),
+                out[0].isError() ? Boolean.TRUE : null);
+    }
+}
