@@ -29,4 +29,7 @@ public interface Storage {
     List<Checkpoint> getCheckpointsByJobId(String jobId);
 
     AutoCloseable lockJob(String jobId);
+
+    /** The job whose most recent run was updated last. */
+    java.util.Optional<String> latestRunJobId();
 }

@@ -1,0 +1,89 @@
+package io.perstack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.perstack.core.json.Json;
+import io.perstack.core.model.Checkpoint;
+import io.perstack.core.model.CheckpointStatus;
+import io.perstack.core.model.ToolCall;
+import io.perstack.runtime.RunInput;
+import io.perstack.runtime.storage.Storage;
+import java.util.List;
+
+/** Which checkpoint a continuation starts from, and how {@code -i} turns the query into an answer (cli.md §3). */
+final class CheckpointSelection {
+    private CheckpointSelection() {}
+
+    record Selected(Checkpoint checkpoint, RunInput input) {}
+
+    static Selected select(Storage storage, RunFlags f, String expertKey, String query) {
+        Checkpoint cp = null;
+        boolean requested = f.resumeFrom != null || f.continueJob != null || f.continueLatest;
+        if (f.resumeFrom != null) {
+            try {
+                cp = storage.retrieveCheckpoint(f.continueJob, f.resumeFrom);
+            } catch (RuntimeException notFound) {
+                cp = null;
+            }
+        } else if (f.continueJob != null) {
+            cp = latest(storage, f.continueJob);
+        } else if (f.continueLatest) {
+            String jobId = storage.latestRunJobId().orElse(null);
+            cp = jobId == null ? null : latest(storage, jobId);
+        }
+        if (requested && cp == null) {
+            throw new UserError("No checkpoint found");
+        }
+        if (cp != null && !cp.expert().key().equals(expertKey)) {
+            throw new UserError("Checkpoint expert key " + cp.expert().key() + " does not match input expert key "
+                    + expertKey);
+        }
+        if (!f.interactive) {
+            return new Selected(cp, RunInput.text(query));
+        }
+        if (cp == null) {
+            throw new UserError("-i requires --continue or --continue-job");
+        }
+        List<ToolCall> pending = cp.pendingToolCalls() == null ? List.of() : cp.pendingToolCalls();
+        boolean waiting = cp.status() == CheckpointStatus.STOPPED_BY_INTERACTIVE_TOOL
+                || cp.status() == CheckpointStatus.STOPPED_BY_DELEGATE;
+        if (!waiting || pending.isEmpty()) {
+            throw new UserError("Checkpoint " + cp.id() + " is not waiting for an interactive tool result (status: "
+                    + cp.status().wire() + ")");
+        }
+        RunInput.InteractiveToolCallResult named = parseNamedAnswer(query);
+        if (named != null) {
+            boolean isPending = pending.stream().anyMatch(c -> c.id().equals(named.toolCallId()));
+            if (!isPending) {
+                throw new UserError("Tool call " + named.toolCallId() + " is not pending in checkpoint " + cp.id());
+            }
+            return new Selected(cp, RunInput.answer(named));
+        }
+        ToolCall first = pending.getFirst();
+        return new Selected(cp, RunInput.answer(new RunInput.InteractiveToolCallResult(first.id(), first.toolName(),
+                first.skillName(), query)));
+    }
+
+    private static Checkpoint latest(Storage storage, String jobId) {
+        List<Checkpoint> all = storage.getCheckpointsByJobId(jobId);
+        return all.isEmpty() ? null : all.getLast();
+    }
+
+    /** A JSON object with string fields toolCallId, toolName, skillName and text names the call it answers. */
+    private static RunInput.InteractiveToolCallResult parseNamedAnswer(String query) {
+        String trimmed = query.trim();
+        if (!trimmed.startsWith("{")) {
+            return null;
+        }
+        try {
+            JsonNode n = Json.mapper().readTree(trimmed);
+            if (n.isObject() && n.path("toolCallId").isTextual() && n.path("toolName").isTextual()
+                    && n.path("skillName").isTextual() && n.path("text").isTextual()) {
+                return new RunInput.InteractiveToolCallResult(n.get("toolCallId").asText(),
+                        n.get("toolName").asText(), n.get("skillName").asText(), n.get("text").asText());
+            }
+        } catch (java.io.IOException | RuntimeException notJson) {
+            // A plain-text answer that happens to start with a brace.
+        }
+        return null;
+    }
+}

@@ -1,0 +1,236 @@
+package io.perstack.cli;
+
+import io.perstack.core.config.ExpertConfig;
+import io.perstack.core.config.PerstackConfig;
+import io.perstack.core.config.ProviderConfig;
+import io.perstack.core.config.ReasoningBudget;
+import io.perstack.core.id.Ids;
+import io.perstack.core.model.Checkpoint;
+import io.perstack.llm.ModelCatalog;
+import io.perstack.llm.ProviderSettings;
+import io.perstack.llm.ProviderSetupException;
+import io.perstack.llm.Providers;
+import io.perstack.runtime.Perstack;
+import io.perstack.runtime.RunInput;
+import io.perstack.runtime.RunOptions;
+import io.perstack.runtime.RunSetting;
+import io.perstack.runtime.event.JsonLinesWriter;
+import io.perstack.runtime.loop.RunControl;
+import io.perstack.runtime.storage.FileStorage;
+import io.perstack.runtime.storage.Storage;
+import io.perstack.sandbox.RuntimeSelection;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code run}/{@code start} invocation turned into a run setting: flags &gt; {@code perstack.toml} &gt;
+ * defaults, the merged environment, the selected checkpoint, and every check that must fail before anything runs.
+ */
+final class Invocation {
+    private static final Logger LOG = LoggerFactory.getLogger(Invocation.class);
+    private static final Set<String> PROVIDERS = Set.of("anthropic", "google", "openai", "ollama", "azure-openai",
+            "amazon-bedrock", "google-vertex", "deepseek");
+
+    private final RunSetting setting;
+    private final Checkpoint checkpoint;
+    private final Storage storage;
+    private final Path storageRoot;
+    private final List<Path> loadedEnvFiles;
+    private final ProviderSettings provider;
+    private final AtomicInteger signalExit = new AtomicInteger();
+
+    private Invocation(RunSetting setting, Checkpoint checkpoint, Storage storage, Path storageRoot,
+                       List<Path> loadedEnvFiles, ProviderSettings provider) {
+        this.setting = setting;
+        this.checkpoint = checkpoint;
+        this.storage = storage;
+        this.storageRoot = storageRoot;
+        this.loadedEnvFiles = loadedEnvFiles;
+        this.provider = provider;
+    }
+
+    static Invocation prepare(String expertKey, String query, RunFlags f) {
+        RunCommand.ArgumentProblems problems = new RunCommand.ArgumentProblems();
+        if (f.provider != null && !PROVIDERS.contains(f.provider)) {
+            problems.add("provider", "Invalid provider \"" + f.provider + "\". Expected one of: anthropic, google, "
+                    + "openai, ollama, azure-openai, amazon-bedrock, google-vertex, deepseek");
+        }
+        if (f.runtime != null && !RuntimeSelection.isKnownName(f.runtime)) {
+            problems.add("runtime", "Invalid runtime \"" + f.runtime + "\". Expected one of: sandbox, docker, local");
+        }
+        if (f.jobId != null && !Ids.isValid(f.jobId)) {
+            throw new UserError("Invalid job id: " + f.jobId);
+        }
+        if (f.continueJob != null && !Ids.isValid(f.continueJob)) {
+            throw new UserError("Invalid job id: " + f.continueJob);
+        }
+        if (f.resumeFrom != null && !Ids.isValid(f.resumeFrom)) {
+            throw new UserError("Invalid checkpoint id: " + f.resumeFrom);
+        }
+        problems.throwIfAny();
+        if (f.resumeFrom != null && f.continueJob == null) {
+            throw new UserError("--resume-from requires --continue-job");
+        }
+
+        Path cwd = Path.of("").toAbsolutePath();
+        PerstackConfig config = ConfigSource.load(f.config, cwd);
+        ConfigSource.Environment environment = ConfigSource.environment(config, f.envPath, cwd);
+        Map<String, String> env = environment.merged();
+
+        String runtime = selectRuntime(f.runtime != null ? f.runtime : config.runtime(), env);
+        Path workspace = workspace(f.workspace, cwd);
+
+        ProviderConfig providerConfig = config.provider() == null ? ProviderConfig.DEFAULT : config.provider();
+        if (f.provider != null) {
+            providerConfig = new ProviderConfig(f.provider, f.provider.equals(providerConfig.providerName())
+                    ? providerConfig.setting() : ProviderConfig.Setting.EMPTY);
+        }
+        String model = f.model != null ? f.model : config.model() != null ? config.model() : "claude-sonnet-4-5";
+        ReasoningBudget budget = firstNonNull(ReasoningBudget.parse(f.reasoningBudget), config.reasoningBudget(),
+                ReasoningBudget.LOW);
+        int maxSteps = firstNonNull(intOrNull(f.maxSteps), config.maxSteps(), RunSetting.DEFAULT_MAX_STEPS);
+        int maxRetries = firstNonNull(intOrNull(f.maxRetries), config.maxRetries(), RunSetting.DEFAULT_MAX_RETRIES);
+        long timeout = firstNonNull(longOrNull(f.timeout), config.timeout(), RunSetting.DEFAULT_TIMEOUT);
+        Double maxCost = f.maxCostUsd != null ? doubleOrNull(f.maxCostUsd) : config.maxCostUsd();
+        int resultCap = config.toolResultMaxBytes() != null ? config.toolResultMaxBytes()
+                : RunSetting.DEFAULT_TOOL_RESULT_MAX_BYTES;
+
+        ProviderSettings provider;
+        try {
+            provider = ProviderSettings.resolve(providerConfig, env);
+        } catch (ProviderSetupException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (maxCost != null && ModelCatalog.price(providerConfig.providerName(), model, config.pricing()) == null) {
+            throw new UserError("No price known for model " + model + "; add [pricing.\"" + model
+                    + "\"] to perstack.toml or remove the budget");
+        }
+        for (String name : f.env) {
+            String value = env.get(name);
+            if (ConfigSource.isProtected(name)) {
+                throw new UserError("Environment variable " + name
+                        + " is protected and cannot be passed with --env");
+            }
+            if (value == null || value.isEmpty()) {
+                throw new UserError("Environment variable " + name + " is not set");
+            }
+        }
+
+        Path storageRoot = storageRoot(cwd, System.getenv("PERSTACK_STORAGE_PATH"));
+        Storage storage = new FileStorage(storageRoot);
+        CheckpointSelection.Selected selected = CheckpointSelection.select(storage, f, expertKey, query);
+
+        Map<String, ExpertConfig> experts = config.experts();
+        if (!experts.containsKey(expertKey)) {
+            throw new UserError("Expert \"" + expertKey + "\" not found in perstack.toml");
+        }
+        String jobId = selected.checkpoint() != null ? selected.checkpoint().jobId()
+                : f.jobId != null ? f.jobId : Ids.next();
+        long now = System.currentTimeMillis();
+        RunSetting setting = new RunSetting(model, providerConfig, jobId, Ids.next(), expertKey, selected.input(),
+                experts, budget, maxSteps, maxRetries, timeout, config.perstackApiBaseUrl() != null
+                ? config.perstackApiBaseUrl() : "https://api.perstack.ai", env.get("PERSTACK_API_KEY"),
+                config.perstackBaseSkillCommand(), env, System.getenv("PERSTACK_PROXY_URL"), f.verbose, now, now,
+                runtime, workspace, List.copyOf(f.env), maxCost, resultCap, config.pricing());
+        return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
+                provider);
+    }
+
+    /** Runs the job, printing events as JSON lines; SIGINT/SIGTERM cancel it and set the exit code. */
+    Checkpoint run(OutputStream stdout) {
+        RunControl control = new RunControl(null);
+        Signals.onInterrupt(code -> {
+            signalExit.compareAndSet(0, code);
+            control.cancel();
+        });
+        RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout)), control,
+                s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot);
+        try {
+            return Perstack.run(setting, checkpoint, options);
+        } catch (UserError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new UserError(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    int signalExitCode() {
+        return signalExit.get();
+    }
+
+    private static String selectRuntime(String requested, Map<String, String> env) {
+        try {
+            String runtime = RuntimeSelection.select(requested, System.getenv("PATH"));
+            if (RuntimeSelection.LOCAL.equals(runtime)) {
+                System.err.println("Warning: runtime \"local\" runs skills and exec without isolation.");
+            }
+            return runtime;
+        } catch (RuntimeSelection.UnavailableRuntime e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private static Path workspace(String flag, Path cwd) {
+        Path ws = flag == null ? cwd : cwd.resolve(flag);
+        if (!Files.isDirectory(ws)) {
+            throw new UserError("Workspace " + ws + " is not a directory");
+        }
+        try {
+            return ws.toRealPath();
+        } catch (java.io.IOException e) {
+            throw new UserError("Workspace " + ws + " is not accessible: " + e.getMessage());
+        }
+    }
+
+    static Path storageRoot(Path cwd, String fromEnv) {
+        return fromEnv == null || fromEnv.isBlank() ? cwd.resolve("perstack") : cwd.resolve(fromEnv);
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** Numeric flags that are not integers count as not given (compatibility, config.md §2). */
+    private static Integer intOrNull(String v) {
+        try {
+            return v == null ? null : Integer.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Long longOrNull(String v) {
+        try {
+            return v == null ? null : Long.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Double doubleOrNull(String v) {
+        try {
+            double d = Double.parseDouble(v.trim());
+            return d > 0 ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static List<String> copy(List<String> in) {
+        return in == null ? List.of() : new ArrayList<>(in);
+    }
+}

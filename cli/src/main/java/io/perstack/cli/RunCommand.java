@@ -1,0 +1,51 @@
+package io.perstack.cli;
+
+import io.perstack.core.model.Checkpoint;
+import io.perstack.core.model.CheckpointStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code perstack run <expertKey> <query>}: headless run, every event as one JSON line on stdout (cli.md §2). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an Expert headlessly and print every event as one JSON line on stdout.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "expertKey", description = "Key of the Expert to run (as in perstack.toml)")
+    String expertKey;
+
+    @Parameters(index = "1", paramLabel = "query",
+            description = "The task for the Expert; with -i, the answer to the pending interactive tool call")
+    String query;
+
+    @Mixin
+    RunFlags flags;
+
+    @Override
+    public Integer call() {
+        Invocation invocation = Invocation.prepare(expertKey, query, flags);
+        Checkpoint result = invocation.run(System.out);
+        if (invocation.signalExitCode() != 0) {
+            return invocation.signalExitCode();
+        }
+        return result.status() == CheckpointStatus.STOPPED_BY_ERROR ? ExitCodes.FAILURE : ExitCodes.OK;
+    }
+
+    /** Collects argument validation problems into the {@code Validation failed:} format of cli.md §1. */
+    static final class ArgumentProblems {
+        private final List<String> lines = new ArrayList<>();
+
+        void add(String path, String message) {
+            lines.add("  - " + path + ": " + message);
+        }
+
+        void throwIfAny() {
+            if (!lines.isEmpty()) {
+                throw new UserError("Validation failed:\n" + String.join("\n", lines));
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.perstack.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options shared by {@code run} and {@code start} (cli.md §2). Help texts state the real defaults. */
+final class RunFlags {
+    @Option(names = "--config", paramLabel = "<configPath>",
+            description = "Path or raw.githubusercontent.com URL of perstack.toml (default: search upward from the current directory)")
+    String config;
+
+    @Option(names = "--provider", paramLabel = "<provider>",
+            description = "LLM provider: anthropic, google, openai, ollama, azure-openai, amazon-bedrock, google-vertex, deepseek (default: from perstack.toml, else anthropic)")
+    String provider;
+
+    @Option(names = "--model", paramLabel = "<model>",
+            description = "Model id (default: from perstack.toml, else claude-sonnet-4-5)")
+    String model;
+
+    @Option(names = "--reasoning-budget", paramLabel = "<budget>",
+            description = "none, minimal, low, medium, high, or a token count (default: low)")
+    String reasoningBudget;
+
+    @Option(names = "--max-steps", paramLabel = "<maxSteps>",
+            description = "Maximum steps for the whole job (default: 100)")
+    String maxSteps;
+
+    @Option(names = "--max-retries", paramLabel = "<maxRetries>",
+            description = "Maximum generation retries (default: 5)")
+    String maxRetries;
+
+    @Option(names = "--timeout", paramLabel = "<timeout>",
+            description = "Timeout of each LLM generation in milliseconds (default: 300000)")
+    String timeout;
+
+    @Option(names = "--job-id", paramLabel = "<jobId>", description = "Id for a new job (default: generated)")
+    String jobId;
+
+    @Option(names = "--env-path", paramLabel = "<path>",
+            description = "Env file to load; repeatable (default: envPath from perstack.toml, else .env and .env.local)")
+    List<String> envPath = new ArrayList<>();
+
+    @Option(names = "--env", paramLabel = "<name>",
+            description = "Environment variable name to pass to all skills and exec in this invocation; repeatable")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--verbose", description = "Verbose diagnostics on stderr (image builds, proxy decisions)")
+    boolean verbose;
+
+    @Option(names = "--continue", description = "Continue the most recent job with a new query")
+    boolean continueLatest;
+
+    @Option(names = "--continue-job", paramLabel = "<jobId>",
+            description = "Continue the given job from its latest checkpoint")
+    String continueJob;
+
+    @Option(names = "--resume-from", paramLabel = "<checkpointId>",
+            description = "Start from a specific checkpoint of the job given by --continue-job")
+    String resumeFrom;
+
+    @Option(names = {"-i", "--interactive-tool-call-result"},
+            description = "Treat the query as the answer to the pending interactive tool call")
+    boolean interactive;
+
+    @Option(names = "--runtime", paramLabel = "<runtime>",
+            description = "Where skills and exec run: sandbox, docker, local (default: runtime from perstack.toml, else sandbox on Linux)")
+    String runtime;
+
+    @Option(names = "--workspace", paramLabel = "<workspace>",
+            description = "Workspace directory given to skills and file tools (default: current directory)")
+    String workspace;
+
+    @Option(names = "--max-cost-usd", paramLabel = "<amount>",
+            description = "Stop the job when its estimated cost reaches this amount (default: maxCostUsd from perstack.toml, else no budget)")
+    String maxCostUsd;
+}

@@ -1,0 +1,79 @@
+package io.perstack.sandbox;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Chooses the isolation backend (isolation.md §2): flag &gt; {@code perstack.toml} &gt; default. The default is
+ * {@code sandbox} on Linux with a usable bubblewrap; otherwise there is no default and the command stops rather
+ * than silently running without isolation.
+ */
+public final class RuntimeSelection {
+    public static final String LOCAL = "local";
+    public static final String SANDBOX = "sandbox";
+    public static final String DOCKER = "docker";
+
+    private static final String ADVICE = "Install it (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo "
+            + "dnf install bubblewrap; Arch: sudo pacman -S bubblewrap),\nor choose a runtime explicitly: --runtime "
+            + "docker (needs Docker) or --runtime local (no isolation).";
+
+    private RuntimeSelection() {}
+
+    /** Whether a value passes argument validation ({@code cursor}, {@code claude-code}, {@code gemini} do). */
+    public static boolean isKnownName(String runtime) {
+        return switch (runtime) {
+            case LOCAL, SANDBOX, DOCKER, "cursor", "claude-code", "gemini" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The backend name to use, or a {@link UnavailableRuntime} with the exact message.
+     *
+     * @param requested the flag or toml value, {@code null} for the default
+     * @param path      the {@code PATH} to look for {@code bwrap} on
+     */
+    public static String select(String requested, String path) {
+        if (requested != null) {
+            return switch (requested) {
+                case LOCAL, SANDBOX, DOCKER -> requested;
+                default -> throw new UnavailableRuntime("Runtime \"" + requested
+                        + "\" is not available. Available runtimes: local, sandbox, docker");
+            };
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (!os.contains("linux")) {
+            throw new UnavailableRuntime("The default runtime \"sandbox\" is only available on Linux.\n" + ADVICE);
+        }
+        if (findOnPath("bwrap", path) == null) {
+            throw new UnavailableRuntime("The default runtime \"sandbox\" needs bubblewrap (bwrap), which was not "
+                    + "found on PATH.\n" + ADVICE);
+        }
+        return SANDBOX;
+    }
+
+    /** An executable file named {@code name} on {@code path}, or {@code null}. */
+    public static Path findOnPath(String name, String path) {
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** The selected or default runtime cannot be used; the message is the user-facing text. */
+    public static final class UnavailableRuntime extends RuntimeException {
+        public UnavailableRuntime(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
