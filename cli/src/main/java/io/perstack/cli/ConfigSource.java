@@ -1,0 +1,111 @@
+package io.perstack.cli;
+
+import io.perstack.core.config.ConfigException;
+import io.perstack.core.config.PerstackConfig;
+import io.perstack.core.config.PerstackToml;
+import io.perstack.core.env.Dotenv;
+import io.perstack.core.env.EnvFileException;
+import io.perstack.core.policy.ProtectedVariables;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a command's configuration comes from: {@code --config} (a path or a raw.githubusercontent.com URL) or the
+ * upward search, and the environment merged from the process and the {@code .env} files (config.md §1, §2).
+ * Every failure becomes a {@link UserError} so that no stack trace reaches the user.
+ */
+final class ConfigSource {
+    static final String REMOTE_HOST = "raw.githubusercontent.com";
+    private static final int LIMIT = 1_048_576;
+
+    private ConfigSource() {}
+
+    /** The environment a run sees: the real one, completed (never overridden) by the loaded env files. */
+    record Environment(Map<String, String> merged, List<Path> loadedFiles) {}
+
+    static PerstackConfig load(String configFlag, Path cwd) {
+        try {
+            if (configFlag == null) {
+                Path found = PerstackToml.find(cwd).orElseThrow(() -> new UserError(
+                        "perstack.toml not found. Create one or specify --config path."));
+                return PerstackToml.read(found);
+            }
+            if (isRemote(configFlag)) {
+                return PerstackToml.parseRemote(fetch(configFlag), configFlag);
+            }
+            return PerstackToml.readGiven(cwd, configFlag);
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    static Environment environment(PerstackConfig config, List<String> envPathFlags, Path cwd) {
+        List<String> files = envPathFlags != null && !envPathFlags.isEmpty() ? envPathFlags
+                : config.envPath() != null ? config.envPath() : List.of(".env", ".env.local");
+        try {
+            Dotenv.MergedEnvironment merged = Dotenv.load(System.getenv(), cwd, files);
+            return new Environment(merged.variables(), merged.loadedFiles());
+        } catch (EnvFileException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    static boolean isProtected(String name) {
+        return ProtectedVariables.isProtected(name);
+    }
+
+    private static boolean isRemote(String flag) {
+        String lower = flag.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("https://") || lower.startsWith("http://");
+    }
+
+    /** Fetches a remote config under the rules of config.md §1: https, one host, no redirects, 30 s, 1 MiB. */
+    static byte[] fetch(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new UserError("Invalid remote config URL: " + url);
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new UserError("Remote config requires HTTPS");
+        }
+        if (uri.getHost() == null) {
+            throw new UserError("Invalid remote config URL: " + url);
+        }
+        if (!REMOTE_HOST.equalsIgnoreCase(uri.getHost())) {
+            throw new UserError("Remote config only allowed from: " + REMOTE_HOST);
+        }
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
+        try (client) {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new UserError("Failed to fetch remote config: HTTP " + response.statusCode());
+                }
+                byte[] bytes = body.readNBytes(LIMIT + 1);
+                if (bytes.length > LIMIT) {
+                    throw new UserError("perstack.toml is too large (more than " + LIMIT + " bytes; limit "
+                            + LIMIT + ")");
+                }
+                return bytes;
+            }
+        } catch (IOException e) {
+            throw new UserError("Failed to fetch remote config: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("Failed to fetch remote config: interrupted");
+        }
+    }
+}
