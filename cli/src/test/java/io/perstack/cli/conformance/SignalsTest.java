@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGINT and SIGTERM stop a run cleanly: documented exit code, job record written, last checkpoint intact. */
+/** SIGINT and SIGTERM stop a run cleanly: documented exit code, the job stays "running" at its last checkpoint. */
 class SignalsTest {
     @TempDir
     Path dir;
@@ -39,7 +39,7 @@ class SignalsTest {
                 }
             }
             assertThat(Json.mapper().readTree(s.storage().resolve("jobs/stopped/job.json").toFile())
-                    .path("status").asText()).isNotEqualTo("running");
+                    .path("status").asText()).isEqualTo("running");
             CliRun resumed = s.cli().run("run", "looper", "Go on", "--runtime", "local", "--continue-job", "stopped");
             assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         }
