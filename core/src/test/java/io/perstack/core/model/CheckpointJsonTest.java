@@ -104,6 +104,18 @@ class CheckpointJsonTest {
     }
 
     @Test
+    void replacingTheTodosKeepsTheOtherMetadataKeys() {
+        String sample = """
+                {"id": "c", "jobId": "j", "runId": "r", "status": "proceeding", "stepNumber": 2, "messages": [],
+                 "expert": %s, "usage": %s, "metadata": {"runtime": "docker"}}"""
+                .formatted(Samples.EXPERT, Samples.ZERO_USAGE);
+        Checkpoint c = Json.read(sample, Checkpoint.class).toBuilder()
+                .todos(new Todo(1, List.of(new Todo.Item(0, "a", false)))).build();
+        assertSameJson(Json.write(Json.tree(Json.write(c)).get("metadata")), """
+                {"runtime": "docker", "todos": {"nextId": 1, "items": [{"id": 0, "title": "a", "completed": false}]}}""");
+    }
+
+    @Test
     void storedFormCarriesAMessageRefInsteadOfMessages() {
         String stored = """
                 {"id": "c5", "jobId": "j", "runId": "r2", "status": "proceeding", "stepNumber": 4,
