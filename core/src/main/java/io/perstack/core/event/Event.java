@@ -13,6 +13,14 @@ import io.perstack.core.json.EventJson;
 public record Event(String id, String expertKey, long timestamp, String jobId, String runId, Integer stepNumber,
                     EventPayload payload) {
 
+    /** Runtime events never carry {@code expertKey} or {@code stepNumber} (events.md §1). */
+    public Event {
+        if (payload instanceof EventPayload.Runtime && !(payload instanceof EventPayload.Unknown)) {
+            expertKey = null;
+            stepNumber = null;
+        }
+    }
+
     public String type() {
         return EventTypes.nameOf(payload);
     }

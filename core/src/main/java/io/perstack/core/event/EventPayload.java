@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.Message;
 import io.perstack.core.model.Message.ExpertMessage;
+import io.perstack.core.model.MessageRef;
 import io.perstack.core.model.RunError;
 import io.perstack.core.model.Step;
 import io.perstack.core.model.ToolCall;
@@ -36,7 +37,15 @@ public sealed interface EventPayload permits EventPayload.State, EventPayload.St
     // ---- state events ----
     record StartRun(Checkpoint initialCheckpoint, List<Message> inputMessages) implements State {}
 
-    record StartGeneration(List<Message> messages) implements State {}
+    /**
+     * {@code messages} in the wire form; the stored form (events.md §8, storage.md §5) carries {@code messageRef}
+     * instead and readers expand it back.
+     */
+    record StartGeneration(List<Message> messages, MessageRef messageRef) implements State {
+        public StartGeneration(List<Message> messages) {
+            this(messages, null);
+        }
+    }
 
     record Retry(String reason, List<Message> newMessages, List<ToolCall> toolCalls, List<ToolResult> toolResults,
                  Usage usage) implements State {}

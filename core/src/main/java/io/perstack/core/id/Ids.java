@@ -12,12 +12,10 @@ public final class Ids {
     private Ids() {}
 
     public static String next() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
         char[] out = new char[24];
-        out[0] = ALPHABET[(bytes[0] & 0xff) % 26];
+        out[0] = ALPHABET[RANDOM.nextInt(26)];
         for (int i = 1; i < 24; i++) {
-            out[i] = ALPHABET[(bytes[i] & 0xff) % 36];
+            out[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
         }
         return new String(out);
     }

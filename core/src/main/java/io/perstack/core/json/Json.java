@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -82,6 +83,8 @@ public final class Json {
         JsonFactory factory = JsonFactory.builder()
                 // Stored lines may be up to 64 MiB (events.md §8); the default string limit is lower.
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                // Characters outside the BMP are written as 4-byte UTF-8, not as \uD83D\uDE00 (events.md §6).
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .build();
         factory.setCharacterEscapes(new ControlEscapes());
         return JsonMapper.builder(factory)

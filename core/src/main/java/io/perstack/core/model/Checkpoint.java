@@ -104,7 +104,10 @@ public record Checkpoint(
         public Builder pendingToolCalls(List<ToolCall> v) { pendingToolCalls = v == null || v.isEmpty() ? null : v; return this; }
         public Builder partialToolResults(List<ToolResult> v) { partialToolResults = v == null || v.isEmpty() ? null : v; return this; }
         public Builder metadata(CheckpointMetadata v) { metadata = v; return this; }
-        public Builder todos(Todo v) { metadata = new CheckpointMetadata(v); return this; }
+        public Builder todos(Todo v) {
+            metadata = new CheckpointMetadata(v, metadata == null ? null : metadata.extra());
+            return this;
+        }
         public Builder error(RunError v) { error = v; return this; }
         public Builder retryCount(Integer v) { retryCount = v; return this; }
         public Builder messageRef(MessageRef v) { messageRef = v; return this; }
