@@ -345,6 +345,16 @@ public record Reply(
                 match);
     }
 
+    /** Milliseconds as an int when they fit, so a parsed script and its rewritten form compare equal as trees. */
+    private static void putMillis(ObjectNode node, String name, Duration duration) {
+        long millis = duration.toMillis();
+        if (millis <= Integer.MAX_VALUE) {
+            node.put(name, (int) millis);
+        } else {
+            node.put(name, millis);
+        }
+    }
+
     private static ProviderError providerError(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
@@ -399,10 +409,10 @@ public record Reply(
             node.putObject("streamError").put("type", streamError.type()).put("message", streamError.message());
         }
         if (!delay.isZero()) {
-            node.put("delayMs", delay.toMillis());
+            putMillis(node, "delayMs", delay);
         }
         if (!chunkDelay.isZero()) {
-            node.put("chunkDelayMs", chunkDelay.toMillis());
+            putMillis(node, "chunkDelayMs", chunkDelay);
         }
         if (repeat != 1) {
             node.put("repeat", repeat);
