@@ -60,7 +60,13 @@ record OpenAiChatFormat() implements WireFormat {
     public Stream stream(Reply reply, RecordedRequest request) {
         boolean includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
         List<byte[]> frames = new ArrayList<>();
-        ObjectNode first = Json.object().put("role", "assistant").put("content", "");
+        // Like the real API: the role chunk has content "" for a text answer and null for a tool-call-only one.
+        ObjectNode first = Json.object().put("role", "assistant");
+        if (reply.text() == null && !reply.toolCalls().isEmpty()) {
+            first.putNull("content");
+        } else {
+            first.put("content", "");
+        }
         first.putNull("refusal");
         frames.add(chunk(request, includeUsage, first, null));
         if (reply.thinking() != null) {

@@ -118,6 +118,21 @@ class OpenAiWireTest {
     }
 
     @Test
+    void the_role_chunk_has_null_content_for_a_tool_call_only_reply() {
+        try (var server = ScriptedLlmServer.start(Script.of(Reply.toolCall(null, "exec", "{}")))) {
+            List<WireClient.SseEvent> events = WireClient.sse(
+                    WireClient.post(server.openAiBaseUrl() + "/chat/completions", STREAM_WITH_USAGE).body());
+
+            JsonNode delta = events.getFirst().json().path("choices").path(0).path("delta");
+            assertThat(delta.path("role").asText()).isEqualTo("assistant");
+            assertThat(delta.get("content").isNull()).isTrue();
+            JsonNode opening = events.get(1).json().path("choices").path(0).path("delta").path("tool_calls").path(0);
+            // Without a scripted id the server makes a stable one from the request index and position.
+            assertThat(opening.path("id").asText()).isEqualTo("call_0_0");
+        }
+    }
+
+    @Test
     void non_streaming_request_gets_a_chat_completion_body() {
         Reply reply = Reply.text(null).withToolCall("call_1", "exec", "{\"cmd\":\"ls -la\"}").withUsage(9, 4, 1, 2);
         try (var server = ScriptedLlmServer.start(Script.of(reply, Reply.text("bye")))) {

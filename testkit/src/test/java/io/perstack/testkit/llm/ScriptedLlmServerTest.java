@@ -126,7 +126,7 @@ class ScriptedLlmServerTest {
 
     @Test
     void delay_holds_the_response_back_without_blocking_parallel_requests() throws Exception {
-        Script script = Script.of(Reply.text("slow").withDelay(Duration.ofMillis(700)).whenBodyContains("slow"),
+        Script script = Script.of(Reply.text("slow").withDelay(Duration.ofMillis(1500)).whenBodyContains("slow"),
                 Reply.text("fast").whenBodyContains("fast"));
         try (var server = ScriptedLlmServer.start(script);
                 var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -139,8 +139,29 @@ class ScriptedLlmServerTest {
             ask(server, "fast");
             long fastElapsed = System.nanoTime() - start;
 
-            assertThat(Duration.ofNanos(slow.get())).isGreaterThanOrEqualTo(Duration.ofMillis(700));
-            assertThat(Duration.ofNanos(fastElapsed)).isLessThan(Duration.ofMillis(650));
+            assertThat(Duration.ofNanos(slow.get())).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+            assertThat(Duration.ofNanos(fastElapsed)).isLessThan(Duration.ofMillis(1200));
+        }
+    }
+
+    @Test
+    void concurrent_requests_each_get_a_different_reply() throws Exception {
+        int n = 24;
+        Script script = Script.of(java.util.stream.IntStream.range(0, n).mapToObj(i -> Reply.text("r" + i)
+                .withChunkDelay(Duration.ofMillis(2))).toList());
+        try (var server = ScriptedLlmServer.start(script);
+                var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<String>> calls = java.util.stream.IntStream.range(0, n)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> ask(server, "q" + i), pool)).toList();
+            java.util.Set<String> answers = new java.util.HashSet<>();
+            for (CompletableFuture<String> call : calls) {
+                answers.add(call.get(20, java.util.concurrent.TimeUnit.SECONDS));
+            }
+
+            assertThat(answers).hasSize(n).allSatisfy(a -> assertThat(a).matches("r\\d+"));
+            assertThat(server.requests()).extracting(RecordedRequest::index)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).boxed().toList());
+            assertThat(server.remainingReplies()).isZero();
         }
     }
 
