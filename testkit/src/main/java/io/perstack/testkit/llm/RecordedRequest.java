@@ -1,6 +1,8 @@
 package io.perstack.testkit.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -58,8 +60,8 @@ public record RecordedRequest(
         if (model >= 0) {
             String rest = path.substring(model + "/model/".length());
             int slash = rest.indexOf('/');
-            return java.net.URLDecoder.decode(slash >= 0 ? rest.substring(0, slash) : rest,
-                    java.nio.charset.StandardCharsets.UTF_8);
+            // Bedrock model ids contain ':' and arrive percent-encoded in the path.
+            return URLDecoder.decode(slash >= 0 ? rest.substring(0, slash) : rest, StandardCharsets.UTF_8);
         }
         return null;
     }

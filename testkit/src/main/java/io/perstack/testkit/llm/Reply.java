@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perstack.core.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ public record Reply(
     public Reply {
         toolCalls = List.copyOf(toolCalls == null ? List.of() : toolCalls);
         usage = usage == null ? Usage.NONE : usage;
-        headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         delay = delay == null ? Duration.ZERO : delay;
         chunkDelay = chunkDelay == null ? Duration.ZERO : chunkDelay;
         if (status < 100 || status > 599) {
