@@ -44,7 +44,7 @@ public final class ScriptedLlmServerMain {
         }
         PrintStream log = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         ScriptedLlmServer server = ScriptedLlmServer.start(script,
-                new ScriptedLlmServer.Options(port, false, r -> log.println(r.method() + " " + r.path())));
+                new ScriptedLlmServer.Options(port, false, r -> log.println(r.receivedAt().toEpochMilli() + " " + r.method() + " " + r.path())));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
