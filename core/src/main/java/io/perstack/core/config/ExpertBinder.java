@@ -275,9 +275,9 @@ final class ExpertBinder {
     }
 
     private void putPositive(ObjectNode node, TomlTable t, KeyPath at, String key) {
-        Long v = fields.integer(t, at, key, 1, Long.MAX_VALUE);
+        Long v = fields.integer(t, at, key, 1, Integer.MAX_VALUE);
         if (v != null) {
-            node.put(key, v);
+            node.put(key, v.intValue()); // an int node, as when the same JSON is read from text
         }
     }
 
