@@ -22,6 +22,8 @@ public record ExpertConfig(
         JsonNode providerSkills,
         JsonNode providerToolOptions) {
 
+    public static final String DEFAULT_VERSION = "1.0.0";
+
     public ExpertConfig {
         delegates = delegates == null ? List.of() : List.copyOf(delegates);
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -29,8 +31,6 @@ public record ExpertConfig(
         providerTools = providerTools == null ? List.of() : List.copyOf(providerTools);
         version = version == null ? DEFAULT_VERSION : version;
     }
-
-    public static final String DEFAULT_VERSION = "1.0.0";
 
     /** The skills a run uses: the configured ones, or only the default base skill when the table is absent. */
     public Map<String, SkillConfig> effectiveSkills() {

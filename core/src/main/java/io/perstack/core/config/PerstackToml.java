@@ -124,7 +124,17 @@ public final class PerstackToml {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        TomlParseResult result = Toml.parse(text, TomlVersion.V1_0_0);
+        Optional<String> tooDeep = TomlNesting.tooDeep(text);
+        if (tooDeep.isPresent()) {
+            throw ConfigException.syntax(label, List.of(tooDeep.get()));
+        }
+        TomlParseResult result;
+        try {
+            result = Toml.parse(text, TomlVersion.V1_0_0);
+        } catch (StackOverflowError e) {
+            // Last line of defence if the nesting scan and the parser ever disagree about what is a string.
+            throw ConfigException.syntax(label, List.of("the document is nested too deeply"));
+        }
         if (result.hasErrors()) {
             throw ConfigException.syntax(label, syntaxProblems(result.errors()));
         }

@@ -116,6 +116,37 @@ class PerstackTomlValidationTest {
     }
 
     @Test
+    void nestingDeeperThan32LevelsIsASyntaxErrorInsteadOfAStackOverflow() {
+        String deep = "a = " + "[".repeat(33) + "]".repeat(33) + "\n";
+        String deepInline = "model = \"m\"\nb = " + "{ c = ".repeat(5000) + "1" + "}".repeat(5000) + "\n";
+
+        assertThat(problems(deep)).containsExactly(
+                "line 1, column 37: arrays and inline tables may be nested at most 32 levels deep");
+        assertThat(problems(deepInline)).containsExactly(
+                "line 2, column 197: arrays and inline tables may be nested at most 32 levels deep");
+    }
+
+    @Test
+    void bracketsInsideStringsAndCommentsDoNotCountAsNesting() {
+        String brackets = "[".repeat(40);
+        String toml = """
+                # %1$s
+                model = "%1$s"
+                unused = %2$s
+                [experts."solo"]
+                instruction = '''%1$s
+                %1$s'''
+                description = '%1$s'
+                """.formatted(brackets, "[".repeat(32) + "1" + "]".repeat(32));
+
+        PerstackConfig c = PerstackToml.parse(toml.getBytes(StandardCharsets.UTF_8), null, "perstack.toml");
+
+        assertThat(c.model()).isEqualTo(brackets);
+        assertThat(c.experts().get("solo").instruction()).isEqualTo(brackets + "\n" + brackets);
+        assertThat(c.experts().get("solo").description()).isEqualTo(brackets);
+    }
+
+    @Test
     void wrongTypesNameTheExpectedAndTheReceivedTomlType() {
         assertThat(problems("""
                 model = 3
