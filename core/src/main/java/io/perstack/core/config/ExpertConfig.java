@@ -22,11 +22,22 @@ public record ExpertConfig(
         JsonNode providerSkills,
         JsonNode providerToolOptions) {
 
+    public static final String DEFAULT_VERSION = "1.0.0";
+
     public ExpertConfig {
         delegates = delegates == null ? List.of() : List.copyOf(delegates);
         tags = tags == null ? List.of() : List.copyOf(tags);
         skills = skills == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skills));
         providerTools = providerTools == null ? List.of() : List.copyOf(providerTools);
-        version = version == null ? "1.0.0" : version;
+        version = version == null ? DEFAULT_VERSION : version;
+    }
+
+    /** The skills a run uses: the configured ones, or only the default base skill when the table is absent. */
+    public Map<String, SkillConfig> effectiveSkills() {
+        if (skills != null) {
+            return skills;
+        }
+        SkillConfig.McpStdio base = SkillConfig.McpStdio.defaultBase();
+        return Map.of(base.name(), base);
     }
 }

@@ -22,5 +22,14 @@ public record ProviderConfig(String providerName, Setting setting) {
         public Setting {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
         }
+
+        /** Header values are secrets (storage.md §6): only their names are printed. */
+        @Override
+        public String toString() {
+            return "Setting[baseUrl=" + baseUrl + ", headers=" + new java.util.TreeSet<>(headers.keySet())
+                    + ", organization=" + organization + ", project=" + project + ", name=" + name
+                    + ", resourceName=" + resourceName + ", apiVersion=" + apiVersion + ", useDeploymentBasedUrls="
+                    + useDeploymentBasedUrls + ", region=" + region + ", location=" + location + "]";
+        }
     }
 }

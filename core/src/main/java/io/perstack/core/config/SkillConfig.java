@@ -23,6 +23,15 @@ public sealed interface SkillConfig {
     record McpStdio(String name, String description, String rule, List<String> pick, List<String> omit,
                     String command, String packageName, List<String> args, List<String> requiredEnv,
                     List<String> allowedDomains, boolean lazyInit) implements SkillConfig {
+        /**
+         * The skill an Expert gets when its {@code skills} table is absent (config.md §6); the runtime serves it
+         * in-process.
+         */
+        public static McpStdio defaultBase() {
+            return new McpStdio("@perstack/base", "Base skill", null, List.of(), List.of(), "npx", null,
+                    List.of("-y", "@perstack/base"), List.of(), List.of(), false);
+        }
+
         public McpStdio {
             pick = pick == null ? List.of() : List.copyOf(pick);
             omit = omit == null ? List.of() : List.copyOf(omit);

@@ -1,5 +1,5 @@
 /**
- * {@code perstack.toml}: the typed configuration, its discovery, parsing and validation (config.md). Values absent
- * from the file are {@code null} so the CLI can apply flag &gt; file &gt; default precedence.
+ * {@code perstack.toml}: the typed records, discovery and reading ({@link io.perstack.core.config.PerstackToml}),
+ * and one-pass validation that reports every problem at once ({@link io.perstack.core.config.ConfigException}).
  */
 package io.perstack.core.config;
