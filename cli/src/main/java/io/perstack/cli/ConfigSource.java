@@ -9,7 +9,6 @@ import io.perstack.core.policy.ProtectedVariables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,9 +23,6 @@ import java.util.Map;
  * Every failure becomes a {@link UserError} so that no stack trace reaches the user.
  */
 final class ConfigSource {
-    static final String REMOTE_HOST = "raw.githubusercontent.com";
-    private static final int LIMIT = 1_048_576;
-
     private ConfigSource() {}
 
     /** The environment a run sees: the real one, completed (never overridden) by the loaded env files. */
@@ -35,11 +31,9 @@ final class ConfigSource {
     static PerstackConfig load(String configFlag, Path cwd) {
         try {
             if (configFlag == null) {
-                Path found = PerstackToml.find(cwd).orElseThrow(() -> new UserError(
-                        "perstack.toml not found. Create one or specify --config path."));
-                return PerstackToml.read(found);
+                return PerstackToml.load(cwd);
             }
-            if (isRemote(configFlag)) {
+            if (PerstackToml.isRemote(configFlag)) {
                 return PerstackToml.parseRemote(fetch(configFlag), configFlag);
             }
             return PerstackToml.readGiven(cwd, configFlag);
@@ -63,28 +57,9 @@ final class ConfigSource {
         return ProtectedVariables.isProtected(name);
     }
 
-    private static boolean isRemote(String flag) {
-        String lower = flag.toLowerCase(java.util.Locale.ROOT);
-        return lower.startsWith("https://") || lower.startsWith("http://");
-    }
-
     /** Fetches a remote config under the rules of config.md §1: https, one host, no redirects, 30 s, 1 MiB. */
     static byte[] fetch(String url) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new UserError("Invalid remote config URL: " + url);
-        }
-        if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new UserError("Remote config requires HTTPS");
-        }
-        if (uri.getHost() == null) {
-            throw new UserError("Invalid remote config URL: " + url);
-        }
-        if (!REMOTE_HOST.equalsIgnoreCase(uri.getHost())) {
-            throw new UserError("Remote config only allowed from: " + REMOTE_HOST);
-        }
+        URI uri = PerstackToml.remoteUri(url);
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(30)).build();
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
@@ -94,10 +69,10 @@ final class ConfigSource {
                 if (response.statusCode() != 200) {
                     throw new UserError("Failed to fetch remote config: HTTP " + response.statusCode());
                 }
-                byte[] bytes = body.readNBytes(LIMIT + 1);
-                if (bytes.length > LIMIT) {
-                    throw new UserError("perstack.toml is too large (more than " + LIMIT + " bytes; limit "
-                            + LIMIT + ")");
+                // Reading one byte past the limit is enough to know the body is too large.
+                byte[] bytes = body.readNBytes(PerstackToml.MAX_BYTES + 1);
+                if (bytes.length > PerstackToml.MAX_BYTES) {
+                    throw PerstackToml.tooLarge(url, bytes.length);
                 }
                 return bytes;
             }
