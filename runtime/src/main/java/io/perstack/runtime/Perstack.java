@@ -17,7 +17,7 @@ public final class Perstack {
      * {@code stoppedByError}.
      */
     public static Checkpoint run(RunSetting setting, Checkpoint checkpoint, RunOptions options) {
-        try (JobLock lock = options.storage().lockJob(setting.jobId())) {
+        try (JobLock _ = options.storage().lockJob(setting.jobId())) {
             Job existing = options.storage().retrieveJob(setting.jobId()).orElse(null);
             JobRunner runner = new JobRunner(setting, options, existing);
             try {

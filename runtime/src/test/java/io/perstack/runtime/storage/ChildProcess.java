@@ -19,7 +19,7 @@ public final class ChildProcess {
         FileStorage storage = new FileStorage(Path.of(args[1]));
         switch (args[0]) {
             case "lock" -> {
-                try (JobLock lock = storage.lockJob(args[2])) {
+                try (JobLock _ = storage.lockJob(args[2])) {
                     System.out.println("locked");
                     System.out.flush();
                     while (System.in.read() >= 0) {

@@ -40,7 +40,7 @@ class FileStorageLayoutTest {
     void writesTheDocumentedLayoutWithPrivateModes() throws IOException {
         Path root = temp.resolve("perstack");
         FileStorage storage = new FileStorage(root);
-        try (JobLock lock = storage.lockJob("job1")) {
+        try (JobLock _ = storage.lockJob("job1")) {
             storage.storeJob(job("job1", 1));
             RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, "job1", "run1", 10);
             storage.storeRunSetting("job1", "run1", Map.of("jobId", "job1", "runId", "run1"));

@@ -24,7 +24,7 @@ class JobLockTest {
     @Test
     void aSecondWriterInTheSameProcessIsRefused() {
         FileStorage storage = new FileStorage(root);
-        try (JobLock held = storage.lockJob("job1")) {
+        try (JobLock _ = storage.lockJob("job1")) {
             assertThatThrownBy(() -> storage.lockJob("job1")).isInstanceOf(JobInUseException.class)
                     .hasMessage("Job job1 is in use by another process");
             // Another storage instance on the same root is another writer too.
