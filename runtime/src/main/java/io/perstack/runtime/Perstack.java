@@ -2,6 +2,7 @@ package io.perstack.runtime;
 
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.Job;
+import io.perstack.runtime.storage.JobLock;
 
 /**
  * Entry point for running Experts from the JVM (runtime.md §17). The CLI is a client of this API like any
@@ -16,7 +17,7 @@ public final class Perstack {
      * {@code stoppedByError}.
      */
     public static Checkpoint run(RunSetting setting, Checkpoint checkpoint, RunOptions options) {
-        try (AutoCloseable lock = options.storage().lockJob(setting.jobId())) {
+        try (JobLock _ = options.storage().lockJob(setting.jobId())) {
             Job existing = options.storage().retrieveJob(setting.jobId()).orElse(null);
             JobRunner runner = new JobRunner(setting, options, existing);
             try {
@@ -25,10 +26,6 @@ public final class Perstack {
                 runner.failed();
                 throw e;
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 }
