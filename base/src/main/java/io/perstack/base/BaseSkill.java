@@ -25,14 +25,12 @@ import java.util.List;
  * ({@code {"error":"Error","message":…}}), never exceptions.
  */
 public final class BaseSkill implements AutoCloseable {
-    private final BaseSkillOptions options;
     private final Workspace workspace;
     private final FileTools files;
     private final ExecTool exec;
     private final List<ToolDefinition> tools = ToolCatalog.definitions();
 
     private BaseSkill(BaseSkillOptions options, Workspace workspace) {
-        this.options = options;
         this.workspace = workspace;
         this.files = new FileTools(workspace, options.inlineMedia());
         this.exec = new ExecTool(workspace, files, options.launcher(), options.environment(), System.err::println);
@@ -141,9 +139,5 @@ public final class BaseSkill implements AutoCloseable {
     @Override
     public void close() {
         workspace.close();
-    }
-
-    BaseSkillOptions options() {
-        return options;
     }
 }
