@@ -1,0 +1,8 @@
+package io.perstack.base.fs;
+
+/** A path refused by the rules of base-skill.md §2.2; the message is the exact text the model receives. */
+public final class AccessDenied extends Exception {
+    public AccessDenied(String message) {
+        super(message, null, false, false);
+    }
+}

@@ -1,0 +1,2 @@
+/** The seventeen tools of base-skill.md: their schemas and descriptions, file tools, {@code exec} and control tools. */
+package io.perstack.base.tools;
