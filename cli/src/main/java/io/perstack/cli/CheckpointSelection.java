@@ -27,7 +27,7 @@ final class CheckpointSelection {
         } else if (f.continueJob != null) {
             cp = latest(storage, f.continueJob);
         } else if (f.continueLatest) {
-            String jobId = storage.latestRunJobId().orElse(null);
+            String jobId = storage.getAllRuns().stream().findFirst().map(r -> r.jobId()).orElse(null);
             cp = jobId == null ? null : latest(storage, jobId);
         }
         if (requested && cp == null) {

@@ -27,7 +27,16 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Invocation invocation = Invocation.prepare(expertKey, query, flags);
-        Checkpoint result = invocation.run(System.out);
+        Checkpoint result;
+        try {
+            result = invocation.run(System.out);
+        } catch (RuntimeException e) {
+            // Work cut short by a signal may fail on its way out; the signal decides the exit code, not that failure.
+            if (invocation.signalExitCode() != 0) {
+                return invocation.signalExitCode();
+            }
+            throw e;
+        }
         if (invocation.signalExitCode() != 0) {
             return invocation.signalExitCode();
         }

@@ -36,19 +36,19 @@ public final class ProviderSettings {
         ProviderConfig.Setting s = config.setting();
         return switch (name) {
             case "anthropic" -> new ProviderSettings(name, required(env, "ANTHROPIC_API_KEY"),
-                    baseUrl(s.baseUrl(), env.get("ANTHROPIC_BASE_URL"), "https://api.anthropic.com/v1", false),
+                    baseUrl(s.baseUrl(), env, "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", false),
                     s.headers(), s, env);
             case "openai" -> new ProviderSettings(name, required(env, "OPENAI_API_KEY"),
-                    baseUrl(s.baseUrl(), env.get("OPENAI_BASE_URL"), "https://api.openai.com/v1", false),
+                    baseUrl(s.baseUrl(), env, "OPENAI_BASE_URL", "https://api.openai.com/v1", false),
                     s.headers(), s, env);
             case "deepseek" -> new ProviderSettings(name, required(env, "DEEPSEEK_API_KEY"),
-                    baseUrl(s.baseUrl(), env.get("DEEPSEEK_BASE_URL"), "https://api.deepseek.com/v1", false),
+                    baseUrl(s.baseUrl(), env, "DEEPSEEK_BASE_URL", "https://api.deepseek.com/v1", false),
                     s.headers(), s, env);
             case "google" -> new ProviderSettings(name, required(env, "GOOGLE_GENERATIVE_AI_API_KEY"),
-                    baseUrl(s.baseUrl(), env.get("GOOGLE_GENERATIVE_AI_BASE_URL"),
+                    baseUrl(s.baseUrl(), env, "GOOGLE_GENERATIVE_AI_BASE_URL",
                             "https://generativelanguage.googleapis.com/v1beta", false), s.headers(), s, env);
             case "ollama" -> new ProviderSettings(name, null,
-                    baseUrl(s.baseUrl(), env.get("OLLAMA_BASE_URL"), "http://localhost:11434", true),
+                    baseUrl(s.baseUrl(), env, "OLLAMA_BASE_URL", "http://localhost:11434", true),
                     s.headers(), s, env);
             case "azure-openai" -> {
                 String key = required(env, "AZURE_API_KEY");
@@ -71,7 +71,7 @@ public final class ProviderSettings {
             }
             case "google-vertex" -> new ProviderSettings(name, null,
                     s.baseUrl() != null || env.get("GOOGLE_VERTEX_BASE_URL") != null
-                            ? baseUrl(s.baseUrl(), env.get("GOOGLE_VERTEX_BASE_URL"), null, false) : null,
+                            ? baseUrl(s.baseUrl(), env, "GOOGLE_VERTEX_BASE_URL", null, false) : null,
                     s.headers(), s, env);
             default -> throw new ProviderSetupException("Provider \"" + name + "\" is not installed.");
         };
@@ -89,12 +89,21 @@ public final class ProviderSettings {
         return v;
     }
 
-    private static String baseUrl(String fromSetting, String fromEnv, String fallback, boolean anyScheme) {
+    private static String baseUrl(String fromSetting, Map<String, String> env, String envName, String fallback,
+                                  boolean anyScheme) {
+        String fromEnv = env.get(envName);
         String chosen = fromSetting != null ? fromSetting : !blank(fromEnv) ? fromEnv : fallback;
         if (chosen == null) {
             return null;
         }
-        return anyScheme ? stripSlash(chosen) : checkUrl(chosen, false);
+        try {
+            return anyScheme ? stripSlash(chosen) : checkUrl(chosen, false);
+        } catch (ProviderSetupException e) {
+            // Name where the bad URL came from: the setting wins over the environment, which wins over the default.
+            String source = fromSetting != null ? "provider.setting.baseUrl"
+                    : !blank(fromEnv) ? envName : "default base URL";
+            throw new ProviderSetupException(source + ": " + e.getMessage());
+        }
     }
 
     private static String checkUrl(String url, boolean anyScheme) {

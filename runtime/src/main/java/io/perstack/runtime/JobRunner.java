@@ -1,7 +1,5 @@
 package io.perstack.runtime;
 
-import io.perstack.base.BaseSkill;
-import io.perstack.base.BaseSkillOptions;
 import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.event.Event;
 import io.perstack.core.event.EventPayload;
@@ -27,6 +25,7 @@ import io.perstack.runtime.loop.RunLoop;
 import io.perstack.runtime.prompt.Instruction;
 import io.perstack.skills.DelegateSkill;
 import io.perstack.skills.SkillSet;
+import io.perstack.skills.base.BaseSkillHost;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ final class JobRunner {
     private final RunOptions options;
     private final Emitter emitter;
     private final LlmClient llm;
-    private final BaseSkill baseSkill;
+    private final BaseSkillHost baseSkill;
     private final String workingDirectory;
     private final CostMeter cost;
     private Job job;
@@ -63,8 +62,8 @@ final class JobRunner {
         if (options.storageRoot() != null) {
             denied.add(options.storageRoot().toAbsolutePath().normalize());
         }
-        this.baseSkill = BaseSkill.create(new BaseSkillOptions(workspace, workingDirectory, denied,
-                options.maskedEnvFiles(), null, setting.env(), true));
+        this.baseSkill = BaseSkillHost.open(workspace, denied, options.maskedEnvFiles(),
+                IsolationBackends.launcherFor(setting.runtime()), setting.env(), setting.extraEnvNames());
         String provider = setting.providerConfig().providerName();
         this.cost = new CostMeter(ModelCatalog.price(provider, setting.model(), setting.pricing()),
                 existing == null || existing.estimatedCostUsd() == null ? 0 : existing.estimatedCostUsd());
@@ -77,8 +76,10 @@ final class JobRunner {
 
     /** Runs the job to its end and returns the coordinator's final checkpoint. */
     Checkpoint run(RunSetting setting, Checkpoint start) {
-        storeJob();
-        return loop(setting, start, false);
+        try (baseSkill) {
+            storeJob();
+            return loop(setting, start, false);
+        }
     }
 
     private Checkpoint loop(RunSetting setting, Checkpoint start, boolean parallelChild) {

@@ -1,13 +1,13 @@
 package io.perstack.skills;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.perstack.base.BaseSkill;
 import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.config.SkillConfig;
 import io.perstack.core.event.EventPayload;
 import io.perstack.core.json.Json;
 import io.perstack.core.model.ExpertRef;
 import io.perstack.core.tool.ToolDefinition;
+import io.perstack.skills.base.BaseSkillHost;
 import io.perstack.skills.base.InProcessBaseSkill;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +45,7 @@ public final class SkillSet implements AutoCloseable {
     }
 
     /** What a run segment needs to assemble its skills. */
-    public record Spec(ExpertConfig expert, boolean delegated, BaseSkill baseSkill,
+    public record Spec(ExpertConfig expert, boolean delegated, BaseSkillHost baseSkill,
                        Function<String, Optional<ExpertConfig>> delegateResolver,
                        Consumer<EventPayload.Runtime> events) {}
 

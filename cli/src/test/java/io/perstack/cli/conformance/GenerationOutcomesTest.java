@@ -3,6 +3,7 @@ package io.perstack.cli.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.perstack.core.json.Json;
 import io.perstack.testkit.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +61,10 @@ class GenerationOutcomesTest {
     }
 
     @Test
-    void unknownFinishReasonStopsTheRunWithAnErrorAndExitOne() {
+    void toolCallsWithAnUnknownFinishReasonStopTheRunWithAnErrorAndExitOne() {
         try (Scenario s = Scenario.of(dir, Scenario.oneExpert("greeter"), """
-                {"replies":[{"text":"odd","stopReason":"refusal_of_some_new_kind"}]}""")) {
+                {"replies":[{"toolCalls":[{"id":"toolu_1","name":"healthCheck","input":{}}],
+                             "stopReason":"refusal_of_some_new_kind"}]}""")) {
             CliRun run = s.run("greeter", "Say hello");
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
@@ -118,7 +120,7 @@ class GenerationOutcomesTest {
             assertThat(error.path("isRetryable").asBoolean(true)).isFalse();
             assertThat(error.path("statusCode").asInt()).isEqualTo(400);
             Path job = s.storage().resolve("jobs").resolve(run.jobId()).resolve("job.json");
-            assertThat(Files.readString(job)).contains("\"status\" : \"stoppedByError\"");
+            assertThat(Json.mapper().readTree(job.toFile()).path("status").asText()).isEqualTo("stoppedByError");
         }
     }
 
@@ -159,7 +161,7 @@ class GenerationOutcomesTest {
             JsonNode stop = run.last("stopRunByExceededMaxSteps");
             assertThat(stop.path("stepNumber").asInt()).isEqualTo(3);
             Path job = s.storage().resolve("jobs").resolve(run.jobId()).resolve("job.json");
-            assertThat(Files.readString(job)).contains("\"status\" : \"stoppedByMaxSteps\"");
+            assertThat(Json.mapper().readTree(job.toFile()).path("status").asText()).isEqualTo("stoppedByMaxSteps");
         }
     }
 

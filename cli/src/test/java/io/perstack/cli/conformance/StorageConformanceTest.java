@@ -91,7 +91,7 @@ class StorageConformanceTest {
             assertThat(run.exitCode()).as(run.toString()).isZero();
 
             Path job = s.storage().resolve("jobs").resolve(run.jobId());
-            List<JsonNode> calls = run.ofType("callTools");
+            List<JsonNode> calls = run.ofType("continueToNextStep");
             long early = checkpointSize(job, calls.get(9));
             long late = checkpointSize(job, calls.get(steps - 2));
             // The stored checkpoint references the log instead of copying it: a late step costs what an early one does.
@@ -186,7 +186,8 @@ class StorageConformanceTest {
             assertThat(second.exitCode()).isEqualTo(1);
             assertThat(second.stderr()).contains("Job shared is in use by another process");
             first.signal("TERM");
-            assertThat(first.await().exitCode()).isEqualTo(143);
+            CliRun stopped = first.await();
+            assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(143);
         }
     }
 }

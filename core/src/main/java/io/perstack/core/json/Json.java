@@ -85,6 +85,8 @@ public final class Json {
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
                 // Characters outside the BMP are written as 4-byte UTF-8, not as \uD83D\uDE00 (events.md §6).
                 .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                // Lower-case hex, as JSON.stringify writes it, so every escape in a line looks the same.
+                .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
                 .build();
         factory.setCharacterEscapes(new ControlEscapes());
         return JsonMapper.builder(factory)

@@ -19,8 +19,8 @@ public final class InProcessBaseSkill implements ToolSkill {
     private final BaseSkill base;
     private final List<ToolDefinition> tools;
 
-    public InProcessBaseSkill(BaseSkill base, List<String> pick, List<String> omit) {
-        this.base = base;
+    public InProcessBaseSkill(BaseSkillHost host, List<String> pick, List<String> omit) {
+        this.base = host.skill();
         this.tools = ToolFilter.apply(base.tools(), pick, omit);
     }
 
