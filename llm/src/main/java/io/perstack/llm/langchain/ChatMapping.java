@@ -64,8 +64,14 @@ public final class ChatMapping {
                 case Message.UserMessage u -> out.add(UserMessage.from(userContents(u.contents(), provider)));
                 case Message.ExpertMessage e -> out.add(aiMessage(e.contents()));
                 case Message.ToolMessage t -> {
+                    List<Content> attachments = new ArrayList<>();
                     for (ToolResultPart r : t.contents()) {
-                        out.add(toolResult(r, provider));
+                        out.add(toolResult(r, provider, attachments));
+                    }
+                    if (!attachments.isEmpty()) {
+                        // The library cannot carry documents inside a tool result, so they follow as user content.
+                        attachments.addFirst(TextContent.from("Files returned by the tool calls above:"));
+                        out.add(UserMessage.from(attachments));
                     }
                 }
             }
@@ -148,13 +154,16 @@ public final class ChatMapping {
         return b.build();
     }
 
-    private static ToolExecutionResultMessage toolResult(ToolResultPart r, String provider) {
+    private static ToolExecutionResultMessage toolResult(ToolResultPart r, String provider, List<Content> attachments) {
         List<Content> contents = new ArrayList<>(r.contents().size());
         for (ResultContent c : r.contents()) {
             switch (c) {
                 case TextPart t -> contents.add(TextContent.from(t.text()));
                 case ImageInlinePart i -> contents.add(ImageContent.from(i.encodedData(), i.mimeType()));
-                case FileInlinePart f -> contents.add(file(f.encodedData(), f.mimeType(), provider));
+                case FileInlinePart f -> {
+                    contents.add(TextContent.from("[" + f.mimeType() + " file attached after the tool results]"));
+                    attachments.add(file(f.encodedData(), f.mimeType(), provider));
+                }
             }
         }
         if (contents.isEmpty()) {
