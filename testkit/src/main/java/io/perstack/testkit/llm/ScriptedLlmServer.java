@@ -79,6 +79,9 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private ScriptedLlmServer(Script script, Options options) throws IOException {
         this.cursor = new ScriptCursor(script);
         this.options = options;
+        // Without TCP_NODELAY, Nagle's algorithm holds back small SSE writes until the client's delayed ACK (about
+        // 40 ms), which would make every scripted generation look slow. The JDK server reads this once per server.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
         // One virtual thread per exchange: a delayed or slowly streamed reply must not hold up parallel requests.
         this.handlers = Executors.newVirtualThreadPerTaskExecutor();
