@@ -82,6 +82,9 @@ public final class ScriptedLlmServer implements AutoCloseable {
         // Without TCP_NODELAY, Nagle's algorithm holds back small SSE writes until the client's delayed ACK (about
         // 40 ms), which would make every scripted generation look slow. The JDK server reads this once per server.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The default keeps 200 idle connections and drops the rest, which clients that pool more would meet as
+        // connections closed under them; benchmarks run hundreds of jobs against one server.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
         // One virtual thread per exchange: a delayed or slowly streamed reply must not hold up parallel requests.
         this.handlers = Executors.newVirtualThreadPerTaskExecutor();
