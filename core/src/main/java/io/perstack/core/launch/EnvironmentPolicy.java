@@ -1,10 +1,10 @@
 package io.perstack.core.launch;
 
+import io.perstack.core.policy.ProtectedVariables;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,12 +27,6 @@ public record EnvironmentPolicy(Map<String, String> source, Map<String, String> 
             "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy", "PERSTACK_PROXY_URL",
             "NPM_CONFIG_PROXY", "NPM_CONFIG_HTTPS_PROXY");
 
-    // Upper-case, because a lower-case "path" or "Ld_Preload" means the same thing to some programs (SR-14).
-    private static final Set<String> PROTECTED = Set.of("PATH", "HOME", "SHELL", "NODE_PATH", "LD_PRELOAD",
-            "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH", "NODE_OPTIONS", "PYTHONPATH", "PERL5LIB",
-            "RUBYLIB", "BASH_ENV", "ENV", "IFS", "CDPATH", "PYTHONHOME", "PYTHONSTARTUP", "JAVA_TOOL_OPTIONS",
-            "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "NODE_EXTRA_CA_CERTS", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
-            "PERSTACK_PROXY_URL", "NPM_CONFIG_PROXY", "NPM_CONFIG_HTTPS_PROXY");
 
     public EnvironmentPolicy {
         source = Map.copyOf(source);
@@ -56,8 +50,7 @@ public record EnvironmentPolicy(Map<String, String> source, Map<String, String> 
 
     /** Whether a name can never be set by {@code requiredEnv}, {@code --env} or {@code exec} input, in any case. */
     public static boolean isProtected(String name) {
-        String upper = name.toUpperCase(Locale.ROOT);
-        return PROTECTED.contains(upper) || upper.startsWith("LD_") || upper.startsWith("DYLD_");
+        return ProtectedVariables.isProtected(name);
     }
 
     /** Safe list plus backend overrides plus {@code --env}: what every launched process receives. */
