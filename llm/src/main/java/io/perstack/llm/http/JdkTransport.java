@@ -74,6 +74,35 @@ public final class JdkTransport {
         };
     }
 
+    /**
+     * Sends one request for a provider we speak to without a library (Bedrock) and returns the response body
+     * stream on success; an error status becomes a {@link ProviderHttpException} with the response headers. The
+     * exchange is bound to {@code cancellation}: cancelling interrupts the wait or closes the stream.
+     */
+    public InputStream open(java.net.http.HttpRequest request, Cancellation cancellation)
+            throws IOException, InterruptedException {
+        cancellation.attach(Thread.currentThread());
+        HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() >= 400) {
+            throw new ProviderHttpException(r.statusCode(), readLimited(r.body()), r.headers().map());
+        }
+        if (!cancellation.attach(r.body())) {
+            r.body().close();
+            throw new InterruptedException("Request cancelled");
+        }
+        return r.body();
+    }
+
+    /** Sends a small request (a token exchange) and returns its body; error statuses throw. */
+    public String exchange(java.net.http.HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        String body = readLimited(r.body());
+        if (r.statusCode() >= 400) {
+            throw new ProviderHttpException(r.statusCode(), body, r.headers().map());
+        }
+        return body;
+    }
+
     private java.net.http.HttpRequest toJdk(HttpRequest request) {
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
         request.headers().forEach((name, values) -> {
