@@ -76,7 +76,13 @@ public final class GeminiLlmClient implements LlmClient {
             return new GenerationOutcome.Failed(e.error());
         }
         if (!request.tools().isEmpty()) {
-            chat.toolSpecifications(ChatMapping.toToolSpecifications(request.tools()));
+            try {
+                chat.toolSpecifications(ChatMapping.toTypedToolSpecifications(request.tools()));
+            } catch (RuntimeException e) {
+                return new GenerationOutcome.Failed(new io.perstack.llm.ProviderError("UnsupportedSchemaError",
+                        "Provider " + settings.providerName() + " cannot take a tool schema: " + e.getMessage(),
+                        null, false, null));
+            }
         }
         return StreamingGeneration.run(b.build(), chat.build(), cancellation, request.timeout(), listener,
                 GeminiLlmClient::usage);

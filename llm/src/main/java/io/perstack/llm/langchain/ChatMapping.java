@@ -173,19 +173,41 @@ public final class ChatMapping {
      * schema, so nothing is lost converting to the library's typed schema model.
      */
     public static List<ToolSpecification> toToolSpecifications(List<ToolDefinition> tools) {
+        return toToolSpecifications(tools, false);
+    }
+
+    /**
+     * Tool definitions for a library adapter that cannot pass raw schemas through (Gemini): each property is read
+     * into LangChain4j's typed schema model by the library's own reader instead.
+     */
+    public static List<ToolSpecification> toTypedToolSpecifications(List<ToolDefinition> tools) {
+        return toToolSpecifications(tools, true);
+    }
+
+    private static List<ToolSpecification> toToolSpecifications(List<ToolDefinition> tools, boolean typed) {
         List<ToolSpecification> out = new ArrayList<>(tools.size());
         for (ToolDefinition t : tools) {
             ToolSpecification.Builder b = ToolSpecification.builder().name(t.name());
             if (t.description() != null) {
                 b.description(t.description());
             }
-            b.parameters(objectSchema(t.inputSchema()));
+            b.parameters(objectSchema(t.inputSchema(), typed));
             out.add(b.build());
         }
         return out;
     }
 
-    private static JsonObjectSchema objectSchema(JsonNode schema) {
+    @SuppressWarnings("unchecked")
+    private static dev.langchain4j.model.chat.request.json.JsonSchemaElement element(JsonNode schema,
+                                                                                     boolean typed) {
+        if (!typed) {
+            return JsonRawSchema.from(Json.write(schema));
+        }
+        return dev.langchain4j.internal.JsonSchemaElementJsonUtils.fromMap(
+                Json.mapper().convertValue(schema, Map.class));
+    }
+
+    private static JsonObjectSchema objectSchema(JsonNode schema, boolean typed) {
         JsonObjectSchema.Builder b = JsonObjectSchema.builder();
         if (schema == null || !schema.isObject()) {
             return b.build();
@@ -195,7 +217,7 @@ public final class ChatMapping {
             Iterator<Map.Entry<String, JsonNode>> it = props.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                b.addProperty(e.getKey(), JsonRawSchema.from(Json.write(e.getValue())));
+                b.addProperty(e.getKey(), element(e.getValue(), typed));
             }
         }
         JsonNode required = schema.path("required");
@@ -214,7 +236,7 @@ public final class ChatMapping {
             JsonNode defs = schema.path(defsKey);
             if (defs.isObject()) {
                 Map<String, dev.langchain4j.model.chat.request.json.JsonSchemaElement> d = new HashMap<>();
-                defs.fields().forEachRemaining(e -> d.put(e.getKey(), JsonRawSchema.from(Json.write(e.getValue()))));
+                defs.fields().forEachRemaining(e -> d.put(e.getKey(), element(e.getValue(), typed)));
                 b.definitions(d);
             }
         }

@@ -50,6 +50,7 @@ public final class OpenAiLlmClient implements LlmClient {
             case "azure-openai" -> {
                 // Azure authenticates with its own header, never a bearer token, and addresses deployments by name.
                 headers.put("api-key", settings.apiKey());
+                b.returnThinking(true);
                 boolean deployments = Boolean.parseBoolean(settings.value("deploymentUrls"));
                 b.baseUrl(deployments ? settings.baseUrl() + "/deployments/" + request.model()
                                 : settings.baseUrl() + "/v1")
@@ -58,7 +59,8 @@ public final class OpenAiLlmClient implements LlmClient {
             case "deepseek" -> b.baseUrl(settings.baseUrl()).apiKey(settings.apiKey())
                     .returnThinking(true).sendThinking(true);
             default -> {
-                b.baseUrl(settings.baseUrl()).apiKey(settings.apiKey());
+                // Chat Completions never returns OpenAI's reasoning text; compatible servers may send it anyway.
+                b.baseUrl(settings.baseUrl()).apiKey(settings.apiKey()).returnThinking(true);
                 if (settings.value("organization") != null) {
                     b.organizationId(settings.value("organization"));
                 }
