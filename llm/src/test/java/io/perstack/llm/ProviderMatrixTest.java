@@ -223,6 +223,17 @@ class ProviderMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(ProviderTarget.class)
+    void anOverloadReportedInsideTheStreamFailsTheGenerationAsRetryable(ProviderTarget target) {
+        LlmClient client = serve(target, Reply.text("partial answer").withStreamError("overloaded_error",
+                "Overloaded"));
+
+        ProviderError error = new Conversation().fail(client, target);
+        assertThat(error.retryable()).isTrue();
+        assertThat(error.message()).containsIgnoringCase("overloaded");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ProviderTarget.class)
     void credentialsEchoedInAnErrorAreRedacted(ProviderTarget target) {
         String echoed = "rejected credentials: " + String.join(" and ", target.secrets());
         LlmClient client = serve(target, Reply.error(401).withError(null, echoed));

@@ -184,12 +184,81 @@ public final class JdkTransport {
                 }
                 listener.onOpen(SuccessfulHttpResponse.builder().statusCode(r.statusCode())
                         .headers(r.headers().map()).build());
+                ErrorFrameGuard guarded = new ErrorFrameGuard(listener);
                 try (InputStream in = r.body()) {
-                    parser.parse(in, listener);
+                    parser.parse(in, guarded);
                 }
-                listener.onClose();
+                if (!guarded.failed()) {
+                    listener.onClose();
+                }
             } catch (IOException | RuntimeException e) {
                 listener.onError(e);
+            }
+        }
+    }
+
+    /**
+     * Turns an error object sent as a stream frame ({@code {"error": {...}}}, as Gemini and OpenAI-compatible
+     * servers do when a stream breaks after its 200) into a failure. Without this LangChain4j would finish the
+     * response with the text received so far, and a truncated answer would pass for a complete one.
+     */
+    private static final class ErrorFrameGuard implements ServerSentEventListener {
+        private final ServerSentEventListener delegate;
+        private boolean failed;
+
+        ErrorFrameGuard(ServerSentEventListener delegate) {
+            this.delegate = delegate;
+        }
+
+        boolean failed() {
+            return failed;
+        }
+
+        private boolean fails(dev.langchain4j.http.client.sse.ServerSentEvent event) {
+            if (failed) {
+                return true;
+            }
+            String data = event.data();
+            if (data == null || !data.contains("\"error\"")) {
+                return false;
+            }
+            com.fasterxml.jackson.databind.JsonNode error;
+            try {
+                error = io.perstack.core.json.Json.mapper().readTree(data).path("error");
+            } catch (IOException | RuntimeException notJson) {
+                return false;
+            }
+            if (error.isMissingNode() || error.isNull()) {
+                return false;
+            }
+            String type = error.isObject() ? error.path("status").asText(error.path("type").asText(null)) : null;
+            String message = error.isObject() ? error.path("message").asText("") : error.asText();
+            failed = true;
+            delegate.onError(new io.perstack.llm.ClassifiedFailure(
+                    io.perstack.llm.FailureClassifier.fromStreamError(type, message)));
+            return true;
+        }
+
+        @Override
+        public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event,
+                            dev.langchain4j.http.client.sse.ServerSentEventContext context) {
+            if (!fails(event)) {
+                delegate.onEvent(event, context);
+            }
+        }
+
+        @Override
+        public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event) {
+            if (!fails(event)) {
+                delegate.onEvent(event);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (!failed) {
+                failed = true;
+                delegate.onError(error);
             }
         }
     }
