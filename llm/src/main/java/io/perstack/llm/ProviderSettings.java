@@ -176,6 +176,12 @@ public final class ProviderSettings {
         throw new ProviderSetupException("GOOGLE_APPLICATION_CREDENTIALS is not set");
     }
 
+    private static void putIfSet(Map<String, String> from, List<String> to, String key) {
+        if (from.get(key) != null) {
+            to.add(from.get(key));
+        }
+    }
+
     private static void putIfSet(Map<String, String> map, String key, String value) {
         if (value != null) {
             map.put(key, value);
@@ -298,6 +304,11 @@ public final class ProviderSettings {
     /** Values that must never appear in logs, events or files (for the redactor). */
     public List<String> secretValues() {
         List<String> out = new ArrayList<>(headers.values());
+        // Not credentials, but account identifiers a provider may echo; keeping them out of stored errors is cheap.
+        if (providerName.equals("openai")) {
+            putIfSet(values, out, "organization");
+            putIfSet(values, out, "project");
+        }
         switch (credentials) {
             case Credentials.ApiKey(String key) -> out.add(key);
             case Credentials.Aws(String id, String secret, String token) -> {

@@ -53,9 +53,11 @@ public final class GeminiLlmClient implements LlmClient {
                         .modelName(request.model())
                         .returnThinking(true)
                         .sendThinking(true);
+        String accessToken = null;
         if (tokens != null) {
             try {
-                headers.put("Authorization", "Bearer " + tokens.current());
+                accessToken = tokens.current();
+                headers.put("Authorization", "Bearer " + accessToken);
             } catch (RuntimeException e) {
                 return new GenerationOutcome.Failed(FailureClassifier.classify(e));
             }
@@ -84,8 +86,16 @@ public final class GeminiLlmClient implements LlmClient {
                         null, false, null));
             }
         }
-        return StreamingGeneration.run(b.build(), chat.build(), cancellation, request.timeout(), listener,
-                GeminiLlmClient::usage);
+        GenerationOutcome outcome = StreamingGeneration.run(b.build(), chat.build(), cancellation,
+                request.timeout(), listener, GeminiLlmClient::usage);
+        if (accessToken != null && outcome instanceof GenerationOutcome.Failed(var e)) {
+            // The access token is a credential too, but a short-lived one the settings never saw.
+            String token = accessToken;
+            return new GenerationOutcome.Failed(new io.perstack.llm.ProviderError(e.name(),
+                    e.message() == null ? null : e.message().replace(token, "[REDACTED]"), e.statusCode(),
+                    e.retryable(), e.retryAfter()));
+        }
+        return outcome;
     }
 
     /**

@@ -204,7 +204,64 @@ public final class ChatMapping {
             return JsonRawSchema.from(Json.write(schema));
         }
         return dev.langchain4j.internal.JsonSchemaElementJsonUtils.fromMap(
-                Json.mapper().convertValue(schema, Map.class));
+                Json.mapper().convertValue(typedSubset(schema), Map.class));
+    }
+
+    private static final java.util.Set<String> TYPED_KEYS = java.util.Set.of("type", "description", "enum",
+            "properties", "required", "items", "anyOf", "$ref", "additionalProperties");
+
+    /**
+     * The part of a JSON Schema the library's typed model can hold: validation keywords it has no field for
+     * (defaults, formats, bounds, titles) would otherwise turn the whole property into a raw schema that the Gemini
+     * adapter rejects. They only constrain values, so the model still sees every property, type and description.
+     */
+    private static JsonNode typedSubset(JsonNode schema) {
+        if (!schema.isObject()) {
+            return schema;
+        }
+        ObjectNode out = Json.object();
+        schema.fields().forEachRemaining(e -> {
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            if (!TYPED_KEYS.contains(key)) {
+                return;
+            }
+            switch (key) {
+                case "type" -> {
+                    if (v.isArray()) {
+                        // ["string","null"]: the typed model has one type per element; keep the non-null one.
+                        for (JsonNode t : v) {
+                            if (!"null".equals(t.asText())) {
+                                out.put("type", t.asText());
+                                break;
+                            }
+                        }
+                    } else {
+                        out.set("type", v);
+                    }
+                }
+                case "properties" -> {
+                    ObjectNode props = out.putObject("properties");
+                    v.fields().forEachRemaining(p -> props.set(p.getKey(), typedSubset(p.getValue())));
+                }
+                case "items" -> out.set("items", typedSubset(v));
+                case "anyOf" -> {
+                    com.fasterxml.jackson.databind.node.ArrayNode any = out.putArray("anyOf");
+                    v.forEach(a -> any.add(typedSubset(a)));
+                }
+                case "additionalProperties" -> {
+                    if (v.isBoolean()) {
+                        out.set(key, v);
+                    }
+                }
+                default -> out.set(key, v);
+            }
+        });
+        if (!out.has("type") && !out.has("anyOf") && !out.has("$ref") && !out.has("enum")) {
+            // An unconstrained value ({}): the typed model needs some type; a string is what models send anyway.
+            out.put("type", out.has("properties") ? "object" : "string");
+        }
+        return out;
     }
 
     private static JsonObjectSchema objectSchema(JsonNode schema, boolean typed) {
