@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class ProviderSettings {
                     baseUrl(s.baseUrl(), env, "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", false),
                     s.headers(), s, Map.of());
             case "openai" -> {
-                Map<String, String> v = new java.util.HashMap<>();
+                Map<String, String> v = new HashMap<>();
                 putIfSet(v, "organization", first(s.organization(), env.get("OPENAI_ORGANIZATION")));
                 putIfSet(v, "project", first(s.project(), env.get("OPENAI_PROJECT")));
                 yield new ProviderSettings(name, apiKey(env, "OPENAI_API_KEY"),
@@ -105,7 +106,7 @@ public final class ProviderSettings {
         }
         String url = hasUrl ? baseUrl(s.baseUrl(), env, "AZURE_BASE_URL", null, false)
                 : checkUrl("https://" + resource + ".openai.azure.com/openai", false);
-        Map<String, String> v = new java.util.HashMap<>();
+        Map<String, String> v = new HashMap<>();
         v.put("apiVersion", first(first(s.apiVersion(), env.get("AZURE_API_VERSION")), AZURE_DEFAULT_API_VERSION));
         v.put("deploymentUrls", String.valueOf(Boolean.TRUE.equals(s.useDeploymentBasedUrls())));
         return new ProviderSettings("azure-openai", key, url, s.headers(), s, v);
@@ -132,7 +133,7 @@ public final class ProviderSettings {
     private static ProviderSettings vertex(ProviderConfig.Setting s, Map<String, String> env) {
         Path adc = applicationDefaultCredentials(env);
         String url;
-        Map<String, String> v = new java.util.HashMap<>();
+        Map<String, String> v = new HashMap<>();
         if (s.baseUrl() != null || !blank(env.get("GOOGLE_VERTEX_BASE_URL"))) {
             url = baseUrl(s.baseUrl(), env, "GOOGLE_VERTEX_BASE_URL", null, false);
         } else {

@@ -97,6 +97,7 @@ class ProviderMatrixTest {
         assertThat(sent).hasSize(3);
         for (RecordedRequest r : sent) {
             target.assertAuthenticated(r);
+            target.assertSystemPrompt(r.body(), "Answer from the files.");
             assertThat(r.bodyText()).contains("readTextFile", "listDirectory", "Reads a text file",
                     "Answer from the files.", "What do the notes say?");
             if (target.wire != io.perstack.testkit.llm.Wire.BEDROCK) {

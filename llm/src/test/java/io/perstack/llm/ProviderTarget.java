@@ -157,6 +157,29 @@ enum ProviderTarget {
         assertThat(r.streaming()).isTrue();
     }
 
+    /** Checks the instruction is sent as the system prompt, with a cache marker where the provider has one. */
+    void assertSystemPrompt(JsonNode body, String instruction) {
+        switch (this) {
+            case ANTHROPIC -> {
+                JsonNode system = body.path("system");
+                assertThat(system.toString()).contains(instruction);
+                assertThat(system.get(system.size() - 1).path("cache_control").path("type").asText())
+                        .isEqualTo("ephemeral");
+            }
+            case AMAZON_BEDROCK -> {
+                assertThat(body.path("system").get(0).path("text").asText()).isEqualTo(instruction);
+                assertThat(body.path("system").get(1).path("cachePoint").path("type").asText()).isEqualTo("default");
+                assertThat(body.path("messages").get(0).path("role").asText()).isEqualTo("user");
+            }
+            case GOOGLE, GOOGLE_VERTEX -> assertThat(body.path("systemInstruction").toString()).contains(instruction);
+            case OPENAI, AZURE_OPENAI, DEEPSEEK, OLLAMA -> {
+                JsonNode first = body.path("messages").get(0);
+                assertThat(first.path("role").asText()).isEqualTo("system");
+                assertThat(first.path("content").toString()).contains(instruction);
+            }
+        }
+    }
+
     /** Checks the request's reasoning options for {@code budget} (providers.md §4). */
     void assertReasoningOptions(JsonNode body, ReasoningBudget budget) {
         int tokens = budget.tokenCount();

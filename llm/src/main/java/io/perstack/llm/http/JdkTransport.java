@@ -1,11 +1,17 @@
 package io.perstack.llm.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.sse.ServerSentEvent;
+import dev.langchain4j.http.client.sse.ServerSentEventContext;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import io.perstack.core.json.Json;
+import io.perstack.llm.ClassifiedFailure;
+import io.perstack.llm.FailureClassifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -214,7 +220,7 @@ public final class JdkTransport {
             return failed;
         }
 
-        private boolean fails(dev.langchain4j.http.client.sse.ServerSentEvent event) {
+        private boolean fails(ServerSentEvent event) {
             if (failed) {
                 return true;
             }
@@ -222,9 +228,9 @@ public final class JdkTransport {
             if (data == null || !data.contains("\"error\"")) {
                 return false;
             }
-            com.fasterxml.jackson.databind.JsonNode error;
+            JsonNode error;
             try {
-                error = io.perstack.core.json.Json.mapper().readTree(data).path("error");
+                error = Json.mapper().readTree(data).path("error");
             } catch (IOException | RuntimeException notJson) {
                 return false;
             }
@@ -234,21 +240,21 @@ public final class JdkTransport {
             String type = error.isObject() ? error.path("status").asText(error.path("type").asText(null)) : null;
             String message = error.isObject() ? error.path("message").asText("") : error.asText();
             failed = true;
-            delegate.onError(new io.perstack.llm.ClassifiedFailure(
-                    io.perstack.llm.FailureClassifier.fromStreamError(type, message)));
+            delegate.onError(new ClassifiedFailure(
+                    FailureClassifier.fromStreamError(type, message)));
             return true;
         }
 
         @Override
-        public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event,
-                            dev.langchain4j.http.client.sse.ServerSentEventContext context) {
+        public void onEvent(ServerSentEvent event,
+                            ServerSentEventContext context) {
             if (!fails(event)) {
                 delegate.onEvent(event, context);
             }
         }
 
         @Override
-        public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event) {
+        public void onEvent(ServerSentEvent event) {
             if (!fails(event)) {
                 delegate.onEvent(event);
             }
