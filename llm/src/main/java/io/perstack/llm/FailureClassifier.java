@@ -19,7 +19,10 @@ public final class FailureClassifier {
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 409, 429, 500, 502, 503, 504, 529);
     private static final Set<Integer> FATAL_STATUS = Set.of(400, 401, 403, 404, 413, 422);
     private static final Set<String> RETRYABLE_TYPES = Set.of("overloaded_error", "rate_limit_error",
-            "api_error", "timeout_error", "server_error", "rate_limit_exceeded");
+            "api_error", "timeout_error", "server_error", "rate_limit_exceeded", "RESOURCE_EXHAUSTED", "UNAVAILABLE",
+            "DEADLINE_EXCEEDED", "INTERNAL", "ThrottlingException", "ServiceUnavailableException",
+            "InternalServerException", "ModelNotReadyException", "ModelTimeoutException",
+            "ModelStreamErrorException");
     private static final Pattern RETRYABLE_MESSAGE = Pattern.compile(
             "rate limit|timeout|overloaded|service unavailable|internal server error|bad gateway|gateway timeout",
             Pattern.CASE_INSENSITIVE);
@@ -28,6 +31,9 @@ public final class FailureClassifier {
 
     public static ProviderError classify(Throwable failure) {
         Throwable t = unwrap(failure);
+        if (t instanceof ClassifiedFailure known) {
+            return known.error();
+        }
         if (t instanceof ProviderHttpException http) {
             return fromHttp(http);
         }
@@ -64,7 +70,9 @@ public final class FailureClassifier {
             JsonNode body = Json.mapper().readTree(http.body());
             JsonNode error = body.path("error");
             if (error.isObject()) {
-                type = error.path("type").isTextual() ? error.path("type").asText() : null;
+                // Anthropic and OpenAI name the error in "type"; Google in "status" (RESOURCE_EXHAUSTED, ...).
+                type = error.path("type").isTextual() ? error.path("type").asText()
+                        : error.path("status").isTextual() ? error.path("status").asText() : null;
                 if (error.path("message").isTextual()) {
                     message = error.path("message").asText();
                 }
@@ -76,7 +84,22 @@ public final class FailureClassifier {
         } catch (IOException | RuntimeException notJson) {
             // Plain-text error bodies are used as the message verbatim.
         }
+        String amazonType = http.header("x-amzn-errortype");
+        if (type == null && amazonType != null && !amazonType.isBlank()) {
+            // AWS appends a documentation URL after a colon: "ThrottlingException:http://internal...".
+            int colon = amazonType.indexOf(':');
+            type = colon > 0 ? amazonType.substring(0, colon) : amazonType;
+        }
         return fromStatus(http.statusCode(), message, type, retryAfter(http.header("retry-after")));
+    }
+
+    /** Classifies an error a provider reported inside a successful stream (no HTTP status). */
+    public static ProviderError fromStreamError(String type, String message) {
+        String msg = message == null || message.isBlank() ? type : message;
+        boolean retryable = (type != null && (RETRYABLE_TYPES.contains(type)
+                || RETRYABLE_TYPES.contains(Character.toUpperCase(type.charAt(0)) + type.substring(1))))
+                || RETRYABLE_MESSAGE.matcher(msg).find();
+        return new ProviderError(type == null ? "APICallError" : type, msg, null, retryable, null);
     }
 
     private static ProviderError fromStatus(int status, String message, String type, Duration retryAfter) {

@@ -50,6 +50,10 @@ public final class ModelCatalog {
 
     private static void model(String provider, String id, long window, double input, double cached, double output) {
         MODELS.put(provider + "\u0000" + id, new Entry(window, new Price(input, cached, output)));
+        if (provider.equals("google")) {
+            // Vertex serves the same Gemini models with the same windows and list prices.
+            MODELS.put("google-vertex\u0000" + id, new Entry(window, new Price(input, cached, output)));
+        }
     }
 
     /** The context window, or {@code null} for an unknown model. */

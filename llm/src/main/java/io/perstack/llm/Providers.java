@@ -1,18 +1,65 @@
 package io.perstack.llm;
 
 import io.perstack.llm.anthropic.AnthropicLlmClient;
+import io.perstack.llm.bedrock.BedrockLlmClient;
+import io.perstack.llm.google.GeminiLlmClient;
 import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.ollama.OllamaLlmClient;
+import io.perstack.llm.openai.OpenAiLlmClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Creates the client of a provider; adapters are created on first use only. */
+/**
+ * Creates the client of a provider; adapters are created on first use only and cached per (provider, hash of the
+ * credentials and headers, base URL, proxy URL), so the runs of one job share a connection pool and, for Vertex,
+ * an access token (providers.md §1).
+ */
 public final class Providers {
+    private static final Map<String, LlmClient> CACHE = new ConcurrentHashMap<>();
+
     private Providers() {}
 
+    /** The client for resolved settings; every error it reports has the settings' secrets redacted. */
     public static LlmClient create(ProviderSettings settings, String proxyUrl) {
+        return CACHE.computeIfAbsent(cacheKey(settings, proxyUrl), k -> build(settings, proxyUrl));
+    }
+
+    /** Only a digest of the secrets is kept in the key, so the cache holds no second copy of them. */
+    private static String cacheKey(ProviderSettings settings, String proxyUrl) {
+        StringBuilder material = new StringBuilder();
+        settings.secretValues().forEach(v -> material.append(v).append('\u0000'));
+        material.append(settings.credentials() instanceof ProviderSettings.Credentials.GoogleAdc(var file)
+                ? file.toAbsolutePath().toString() : "");
+        new TreeMap<>(settings.headers()).forEach((k, v) -> material.append(k).append('\u0000'));
+        for (String key : new String[] {"organization", "project", "apiVersion", "deploymentUrls", "region"}) {
+            material.append(settings.value(key)).append('\u0000');
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(material.toString().getBytes(StandardCharsets.UTF_8));
+            return settings.providerName() + "|" + settings.baseUrl() + "|" + proxyUrl + "|"
+                    + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static LlmClient build(ProviderSettings settings, String proxyUrl) {
         JdkTransport transport = new JdkTransport(proxyUrl);
-        return switch (settings.providerName()) {
+        LlmClient client = switch (settings.providerName()) {
             case "anthropic" -> new AnthropicLlmClient(settings, transport);
+            case "openai", "azure-openai", "deepseek" -> new OpenAiLlmClient(settings, transport);
+            case "google", "google-vertex" -> new GeminiLlmClient(settings, transport);
+            case "ollama" -> new OllamaLlmClient(settings, transport);
+            case "amazon-bedrock" -> new BedrockLlmClient(settings, transport);
             default -> throw new ProviderSetupException("Provider \"" + settings.providerName()
                     + "\" is not installed.");
         };
+        return new RedactingLlmClient(client, settings.secretValues());
     }
 }

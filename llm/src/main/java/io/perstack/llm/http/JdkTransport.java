@@ -1,11 +1,17 @@
 package io.perstack.llm.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.sse.ServerSentEvent;
+import dev.langchain4j.http.client.sse.ServerSentEventContext;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import io.perstack.core.json.Json;
+import io.perstack.llm.ClassifiedFailure;
+import io.perstack.llm.FailureClassifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -85,6 +91,35 @@ public final class JdkTransport {
                 return bound;
             }
         };
+    }
+
+    /**
+     * Sends one request for a provider we speak to without a library (Bedrock) and returns the response body
+     * stream on success; an error status becomes a {@link ProviderHttpException} with the response headers. The
+     * exchange is bound to {@code cancellation}: cancelling interrupts the wait or closes the stream.
+     */
+    public InputStream open(java.net.http.HttpRequest request, Cancellation cancellation)
+            throws IOException, InterruptedException {
+        cancellation.attach(Thread.currentThread());
+        HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() >= 400) {
+            throw new ProviderHttpException(r.statusCode(), readLimited(r.body()), r.headers().map());
+        }
+        if (!cancellation.attach(r.body())) {
+            r.body().close();
+            throw new InterruptedException("Request cancelled");
+        }
+        return r.body();
+    }
+
+    /** Sends a small request (a token exchange) and returns its body; error statuses throw. */
+    public String exchange(java.net.http.HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        String body = readLimited(r.body());
+        if (r.statusCode() >= 400) {
+            throw new ProviderHttpException(r.statusCode(), body, r.headers().map());
+        }
+        return body;
     }
 
     private java.net.http.HttpRequest toJdk(HttpRequest request) {
@@ -168,12 +203,81 @@ public final class JdkTransport {
                 }
                 listener.onOpen(SuccessfulHttpResponse.builder().statusCode(r.statusCode())
                         .headers(r.headers().map()).build());
+                ErrorFrameGuard guarded = new ErrorFrameGuard(listener);
                 try (InputStream in = r.body()) {
-                    parser.parse(in, listener);
+                    parser.parse(in, guarded);
                 }
-                listener.onClose();
+                if (!guarded.failed()) {
+                    listener.onClose();
+                }
             } catch (IOException | RuntimeException e) {
                 listener.onError(e);
+            }
+        }
+    }
+
+    /**
+     * Turns an error object sent as a stream frame ({@code {"error": {...}}}, as Gemini and OpenAI-compatible
+     * servers do when a stream breaks after its 200) into a failure. Without this LangChain4j would finish the
+     * response with the text received so far, and a truncated answer would pass for a complete one.
+     */
+    private static final class ErrorFrameGuard implements ServerSentEventListener {
+        private final ServerSentEventListener delegate;
+        private boolean failed;
+
+        ErrorFrameGuard(ServerSentEventListener delegate) {
+            this.delegate = delegate;
+        }
+
+        boolean failed() {
+            return failed;
+        }
+
+        private boolean fails(ServerSentEvent event) {
+            if (failed) {
+                return true;
+            }
+            String data = event.data();
+            if (data == null || !data.contains("\"error\"")) {
+                return false;
+            }
+            JsonNode error;
+            try {
+                error = Json.mapper().readTree(data).path("error");
+            } catch (IOException | RuntimeException notJson) {
+                return false;
+            }
+            if (error.isMissingNode() || error.isNull()) {
+                return false;
+            }
+            String type = error.isObject() ? error.path("status").asText(error.path("type").asText(null)) : null;
+            String message = error.isObject() ? error.path("message").asText("") : error.asText();
+            failed = true;
+            delegate.onError(new ClassifiedFailure(
+                    FailureClassifier.fromStreamError(type, message)));
+            return true;
+        }
+
+        @Override
+        public void onEvent(ServerSentEvent event,
+                            ServerSentEventContext context) {
+            if (!fails(event)) {
+                delegate.onEvent(event, context);
+            }
+        }
+
+        @Override
+        public void onEvent(ServerSentEvent event) {
+            if (!fails(event)) {
+                delegate.onEvent(event);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (!failed) {
+                failed = true;
+                delegate.onError(error);
             }
         }
     }

@@ -182,19 +182,98 @@ public final class ChatMapping {
      * schema, so nothing is lost converting to the library's typed schema model.
      */
     public static List<ToolSpecification> toToolSpecifications(List<ToolDefinition> tools) {
+        return toToolSpecifications(tools, false);
+    }
+
+    /**
+     * Tool definitions for a library adapter that cannot pass raw schemas through (Gemini): each property is read
+     * into LangChain4j's typed schema model by the library's own reader instead.
+     */
+    public static List<ToolSpecification> toTypedToolSpecifications(List<ToolDefinition> tools) {
+        return toToolSpecifications(tools, true);
+    }
+
+    private static List<ToolSpecification> toToolSpecifications(List<ToolDefinition> tools, boolean typed) {
         List<ToolSpecification> out = new ArrayList<>(tools.size());
         for (ToolDefinition t : tools) {
             ToolSpecification.Builder b = ToolSpecification.builder().name(t.name());
             if (t.description() != null) {
                 b.description(t.description());
             }
-            b.parameters(objectSchema(t.inputSchema()));
+            b.parameters(objectSchema(t.inputSchema(), typed));
             out.add(b.build());
         }
         return out;
     }
 
-    private static JsonObjectSchema objectSchema(JsonNode schema) {
+    @SuppressWarnings("unchecked")
+    private static dev.langchain4j.model.chat.request.json.JsonSchemaElement element(JsonNode schema,
+                                                                                     boolean typed) {
+        if (!typed) {
+            return JsonRawSchema.from(Json.write(schema));
+        }
+        return dev.langchain4j.internal.JsonSchemaElementJsonUtils.fromMap(
+                Json.mapper().convertValue(typedSubset(schema), Map.class));
+    }
+
+    private static final java.util.Set<String> TYPED_KEYS = java.util.Set.of("type", "description", "enum",
+            "properties", "required", "items", "anyOf", "$ref", "additionalProperties");
+
+    /**
+     * The part of a JSON Schema the library's typed model can hold: validation keywords it has no field for
+     * (defaults, formats, bounds, titles) would otherwise turn the whole property into a raw schema that the Gemini
+     * adapter rejects. They only constrain values, so the model still sees every property, type and description.
+     */
+    private static JsonNode typedSubset(JsonNode schema) {
+        if (!schema.isObject()) {
+            return schema;
+        }
+        ObjectNode out = Json.object();
+        schema.fields().forEachRemaining(e -> {
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            if (!TYPED_KEYS.contains(key)) {
+                return;
+            }
+            switch (key) {
+                case "type" -> {
+                    if (v.isArray()) {
+                        // ["string","null"]: the typed model has one type per element; keep the non-null one.
+                        for (JsonNode t : v) {
+                            if (!"null".equals(t.asText())) {
+                                out.put("type", t.asText());
+                                break;
+                            }
+                        }
+                    } else {
+                        out.set("type", v);
+                    }
+                }
+                case "properties" -> {
+                    ObjectNode props = out.putObject("properties");
+                    v.fields().forEachRemaining(p -> props.set(p.getKey(), typedSubset(p.getValue())));
+                }
+                case "items" -> out.set("items", typedSubset(v));
+                case "anyOf" -> {
+                    com.fasterxml.jackson.databind.node.ArrayNode any = out.putArray("anyOf");
+                    v.forEach(a -> any.add(typedSubset(a)));
+                }
+                case "additionalProperties" -> {
+                    if (v.isBoolean()) {
+                        out.set(key, v);
+                    }
+                }
+                default -> out.set(key, v);
+            }
+        });
+        if (!out.has("type") && !out.has("anyOf") && !out.has("$ref") && !out.has("enum")) {
+            // An unconstrained value ({}): the typed model needs some type; a string is what models send anyway.
+            out.put("type", out.has("properties") ? "object" : "string");
+        }
+        return out;
+    }
+
+    private static JsonObjectSchema objectSchema(JsonNode schema, boolean typed) {
         JsonObjectSchema.Builder b = JsonObjectSchema.builder();
         if (schema == null || !schema.isObject()) {
             return b.build();
@@ -204,7 +283,7 @@ public final class ChatMapping {
             Iterator<Map.Entry<String, JsonNode>> it = props.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                b.addProperty(e.getKey(), JsonRawSchema.from(Json.write(e.getValue())));
+                b.addProperty(e.getKey(), element(e.getValue(), typed));
             }
         }
         JsonNode required = schema.path("required");
@@ -223,7 +302,7 @@ public final class ChatMapping {
             JsonNode defs = schema.path(defsKey);
             if (defs.isObject()) {
                 Map<String, dev.langchain4j.model.chat.request.json.JsonSchemaElement> d = new HashMap<>();
-                defs.fields().forEachRemaining(e -> d.put(e.getKey(), JsonRawSchema.from(Json.write(e.getValue()))));
+                defs.fields().forEachRemaining(e -> d.put(e.getKey(), element(e.getValue(), typed)));
                 b.definitions(d);
             }
         }

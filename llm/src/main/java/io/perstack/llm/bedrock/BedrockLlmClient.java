@@ -1,0 +1,78 @@
+package io.perstack.llm.bedrock;
+
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import io.perstack.core.model.Usage;
+import io.perstack.llm.GenerationListener;
+import io.perstack.llm.GenerationOutcome;
+import io.perstack.llm.GenerationRequest;
+import io.perstack.llm.LlmClient;
+import io.perstack.llm.ProviderError;
+import io.perstack.llm.ProviderSettings;
+import io.perstack.llm.http.Cancellation;
+import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.langchain.ChatMapping;
+import io.perstack.llm.langchain.StreamingGeneration;
+
+/**
+ * Amazon Bedrock through ConverseStream, signed with SigV4. No LangChain4j Bedrock module is available to this
+ * build (and it would bring the whole AWS SDK), so the wire is spoken here; conversation mapping, deadline and error
+ * classification are shared with the other providers.
+ */
+public final class BedrockLlmClient implements LlmClient {
+    private final ProviderSettings settings;
+    private final JdkTransport transport;
+    private final SigV4 signer;
+
+    public BedrockLlmClient(ProviderSettings settings, JdkTransport transport) {
+        this.settings = settings;
+        this.transport = transport;
+        if (!(settings.credentials() instanceof ProviderSettings.Credentials.Aws(var id, var secret, var token))) {
+            throw new IllegalArgumentException("Bedrock needs AWS credentials");
+        }
+        this.signer = new SigV4(id, secret, token, settings.value("region"), "bedrock");
+    }
+
+    @Override
+    public String providerName() {
+        return "amazon-bedrock";
+    }
+
+    @Override
+    public GenerationOutcome generate(GenerationRequest request, GenerationListener listener) {
+        Cancellation cancellation = new Cancellation();
+        int budget = request.reasoning() != null && request.reasoning().enabled()
+                ? Math.max(1024, request.reasoning().tokenCount()) : 0;
+        ConverseStreamModel model = new ConverseStreamModel(settings.baseUrl(), signer, transport, cancellation,
+                request.model(), request.tools(), budget);
+        ChatRequest chat;
+        try {
+            chat = ChatRequest.builder()
+                    .messages(ChatMapping.toChatMessages(request.messages(), "amazon-bedrock")).build();
+        } catch (ChatMapping.UnsupportedInput e) {
+            return new GenerationOutcome.Failed(e.error());
+        } catch (IllegalArgumentException e) {
+            return new GenerationOutcome.Failed(new ProviderError("UnsupportedInputError", e.getMessage(), null,
+                    false, null));
+        }
+        return StreamingGeneration.run(model, chat, cancellation, request.timeout(), listener,
+                BedrockLlmClient::usage);
+    }
+
+    /** Like Anthropic: cache writes count as input, cache reads are the cached input (providers.md §5). */
+    static Usage usage(ChatResponse response) {
+        TokenUsage u = response.tokenUsage();
+        if (u == null) {
+            return Usage.ZERO;
+        }
+        long input = u.inputTokenCount() == null ? 0 : u.inputTokenCount();
+        long output = u.outputTokenCount() == null ? 0 : u.outputTokenCount();
+        long cached = 0;
+        if (u instanceof ConverseStreamModel.ConverseTokenUsage c) {
+            input += c.cacheWrite();
+            cached = c.cacheRead();
+        }
+        return Usage.of(input, cached, output, 0);
+    }
+}
