@@ -5,9 +5,6 @@ import io.perstack.core.config.ProviderConfig;
 import io.perstack.core.config.ReasoningBudget;
 import io.perstack.core.id.Ids;
 import io.perstack.core.model.Checkpoint;
-import io.perstack.llm.GenerationListener;
-import io.perstack.llm.GenerationOutcome;
-import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.Providers;
@@ -56,21 +53,10 @@ public final class ConcurrentJobs {
             env.put("ANTHROPIC_API_KEY", "bench");
             env.put("ANTHROPIC_BASE_URL", server.anthropicBaseUrl());
             LlmClient shared = Providers.create(ProviderSettings.resolve(ProviderConfig.DEFAULT, env), null);
-            LlmClient notClosedByJobs = new LlmClient() {
-                @Override
-                public GenerationOutcome generate(GenerationRequest request, GenerationListener listener) {
-                    return shared.generate(request, listener);
-                }
-
-                @Override
-                public String providerName() {
-                    return shared.providerName();
-                }
-            };
             ExpertConfig expert = new ExpertConfig("looper", "looper", null, null, "Loops", "Call healthCheck.",
                     null, null, null, null, null, null);
             FileStorage storage = new FileStorage(root.resolve("perstack"));
-            RunOptions options = new RunOptions(storage, List.of(), RunControl.none(), s -> notClosedByJobs,
+            RunOptions options = new RunOptions(storage, List.of(), RunControl.none(), s -> shared,
                     List.of(), root.resolve("perstack"));
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
@@ -102,7 +88,7 @@ public final class ConcurrentJobs {
                                 + "CPU per step %.2f ms%n", jobs, ended, totalSteps, wall, peakHeapMiB(),
                         cpuPerStepMs);
             }
-            shared.close();
+            Providers.closeAll();
         }
     }
 

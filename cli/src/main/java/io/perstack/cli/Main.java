@@ -1,5 +1,6 @@
 package io.perstack.cli;
 
+import io.perstack.llm.Providers;
 import io.perstack.runtime.Version;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        Providers.closeAll();
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (no {@code System.exit}), for tests and embedding. */

@@ -21,12 +21,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Providers {
     private static final Map<String, LlmClient> CACHE = new ConcurrentHashMap<>();
+    private static final java.util.List<JdkTransport> TRANSPORTS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Providers() {}
 
     /** The client for resolved settings; every error it reports has the settings' secrets redacted. */
     public static LlmClient create(ProviderSettings settings, String proxyUrl) {
         return CACHE.computeIfAbsent(cacheKey(settings, proxyUrl), k -> build(settings, proxyUrl));
+    }
+
+    /**
+     * Closes every client made so far and forgets them. A process calls this on its way out: an HTTP client's
+     * selector thread left running makes the JVM's exit wait about 300 ms for it.
+     */
+    public static void closeAll() {
+        CACHE.clear();
+        for (JdkTransport t : TRANSPORTS) {
+            t.close();
+        }
+        TRANSPORTS.clear();
     }
 
     /** Only a digest of the secrets is kept in the key, so the cache holds no second copy of them. */
@@ -51,6 +64,7 @@ public final class Providers {
 
     private static LlmClient build(ProviderSettings settings, String proxyUrl) {
         JdkTransport transport = new JdkTransport(proxyUrl);
+        TRANSPORTS.add(transport);
         LlmClient client = switch (settings.providerName()) {
             case "anthropic" -> new AnthropicLlmClient(settings, transport);
             case "openai", "azure-openai", "deepseek" -> new OpenAiLlmClient(settings, transport);

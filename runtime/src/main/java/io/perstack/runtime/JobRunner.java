@@ -76,7 +76,7 @@ final class JobRunner {
 
     /** Runs the job to its end and returns the coordinator's final checkpoint. */
     Checkpoint run(RunSetting setting, Checkpoint start) {
-        try (baseSkill; llm) {
+        try (baseSkill) {
             storeJob();
             return loop(setting, start, false);
         }

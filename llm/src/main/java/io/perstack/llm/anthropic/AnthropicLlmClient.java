@@ -90,9 +90,4 @@ public final class AnthropicLlmClient implements LlmClient {
     private static long n(Integer v) {
         return v == null ? 0 : v;
     }
-
-    @Override
-    public void close() {
-        transport.close();
-    }
 }
