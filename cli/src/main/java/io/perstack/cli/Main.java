@@ -1,5 +1,6 @@
 package io.perstack.cli;
 
+import io.perstack.cli.log.LogCommand;
 import io.perstack.runtime.Version;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code perstack}: the command-line entry point. */
 @Command(name = "perstack", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Run, inspect and manage Perstack Experts.",
-        subcommands = {RunCommand.class})
+        subcommands = {RunCommand.class, LogCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
