@@ -98,9 +98,8 @@ final class JobRunner {
         while (true) {
             Checkpoint result = executeRun(current, checkpoint);
             progress(result, returnTo == null);
-            boolean chainHead = returnTo != null && result.delegatedBy() != null
-                    && returnTo.equals(result.delegatedBy().checkpointId());
-            if (chainHead && result.status() != CheckpointStatus.STOPPED_BY_DELEGATE) {
+            if (returnTo != null && !continuesInChain(result, returnTo)) {
+                // A parallel child's chain ends here, however it ended; its parent decides what the job becomes.
                 storeJob();
                 return result;
             }
@@ -164,6 +163,16 @@ final class JobRunner {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a segment of a parallel child's chain hands on within the chain: it delegates further down, or one of
+     * the child's own delegates completed and returns to it. The child itself returns to {@code returnTo}.
+     */
+    private static boolean continuesInChain(Checkpoint result, String returnTo) {
+        return result.status() == CheckpointStatus.STOPPED_BY_DELEGATE
+                || (result.status() == CheckpointStatus.COMPLETED && result.delegatedBy() != null
+                        && !returnTo.equals(result.delegatedBy().checkpointId()));
     }
 
     /** How a parallel delegation hands control back to the parent. */

@@ -105,6 +105,9 @@ class ContinueResumeTest {
             CliRun log = s.cli().run("log", "--job", first.jobId(), "--type", "startRun", "--take", "0");
             assertThat(log.exitCode()).as(log.toString()).isZero();
             assertThat(log.stdout()).contains("Query: \"SECOND-QUERY\"", "Query: \"BRANCH-QUERY\"");
+            CliRun delegations = s.cli().run("log", "--job", first.jobId(), "--delegations", "--summary");
+            assertThat(delegations.stdout()).contains("  Delegations: 4", "  Delegate to: researcher",
+                    "  Delegate to: writer", "  Delegate to: fact-checker");
         }
     }
 

@@ -213,6 +213,11 @@ class DelegationTest {
                     .resolve("job.json").toFile());
             assertThat(job.path("status").asText()).isEqualTo("stoppedByError");
 
+            CliRun errors = s.cli().run("log", "--job", run.jobId(), "--errors");
+            assertThat(errors.stdout()).contains("Error: DelegationFailed",
+                    "Message: Delegate e2e-delegate-math stopped with status stoppedByError", "Retryable: false",
+                    "Message: math broke");
+
             // The parent's history answers every call of its batch, so a follow-up is a valid conversation.
             CliRun next = s.run("e2e-parallel-delegate", "Try again", "--continue-job", run.jobId());
             assertThat(next.exitCode()).as(next.toString()).isZero();
@@ -221,6 +226,39 @@ class DelegationTest {
             assertThat(toolResultIds(followUp)).containsExactlyInAnyOrder("toolu_m", "toolu_t");
             assertThat(followUp.bodyText()).contains("TEXT-RESULT",
                     "Delegate e2e-delegate-math stopped with status stoppedByError");
+        }
+    }
+
+    @Test
+    void parallelChildWhoseSkillsCannotStartIsADelegationFailureNotACrash() throws Exception {
+        String toml = PARALLEL + """
+
+                [experts."e2e-delegate-text".skills."@perstack/base"]
+                type = "mcpStdioSkill"
+                command = "npx"
+                packageName = "@perstack/base"
+
+                [experts."e2e-delegate-text".skills."broken"]
+                type = "mcpStdioSkill"
+                command = "nonexistent-command-12345"
+                args = ["serve"]
+                """;
+        try (Scenario s = Scenario.of(dir, toml, """
+                {"replies":[
+                  {"toolCalls":[{"id":"toolu_m","name":"e2e-delegate-math","input":{"query":"MATH-QUERY"}},
+                                {"id":"toolu_t","name":"e2e-delegate-text","input":{"query":"TEXT-QUERY"}}]},
+                  {"match":{"bodyContains":"MATH-QUERY"},"text":"MATH-RESULT"}]}""")) {
+            CliRun run = s.run("e2e-parallel-delegate", "Split this");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+            assertThat(completeOf(run, "e2e-delegate-math").path("text").asText()).isEqualTo("MATH-RESULT");
+            JsonNode failed = run.last("stopRunByError");
+            assertThat(failed.path("expertKey").asText()).isEqualTo("e2e-parallel-delegate");
+            assertThat(failed.path("error").path("name").asText()).isEqualTo("DelegationFailed");
+            assertThat(failed.path("error").path("message").asText())
+                    .startsWith("Delegate e2e-delegate-text failed: Skill broken failed to start");
+            assertThat(Files.readString(s.storage().resolve("jobs").resolve(run.jobId()).resolve("job.json")))
+                    .contains("\"stoppedByError\"");
         }
     }
 

@@ -81,6 +81,14 @@ class InteractiveTest {
                     .isEqualTo("askUser");
             assertThat(stop.count("completeRun")).isZero();
 
+            // A plain query cannot continue a run that waits for an answer; the job is left as it was.
+            CliRun forgotI = s.run("e2e-continue", "User confirmed", "--continue-job", stop.jobId());
+            assertThat(forgotI.exitCode()).isEqualTo(1);
+            assertThat(forgotI.stderr()).contains("Interactive tool call result is undefined",
+                    "waiting for an answer to askUser", "-i");
+            assertThat(s.storage().resolve("jobs").resolve(stop.jobId()).resolve("job.json"))
+                    .content().contains("\"stoppedByInteractiveTool\"");
+
             CliRun answered = s.run("e2e-continue", "User confirmed", "--continue-job", stop.jobId(), "-i");
             assertThat(answered.exitCode()).as(answered.toString()).isZero();
             JsonNode initial = answered.first("startRun").path("initialCheckpoint");
