@@ -373,8 +373,8 @@ final class JobRunner {
             if (e.getCause() instanceof java.io.UncheckedIOException io) {
                 throw io;
             }
-            LOG.warn("Delegate {} failed", key, e.getCause());
             String message = e.getCause().getMessage() == null ? e.getCause().toString() : e.getCause().getMessage();
+            LOG.warn("Delegate {} failed: {}", key, message);
             return new ChildOutcome(target, null, "Delegate " + key + " failed: " + message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
