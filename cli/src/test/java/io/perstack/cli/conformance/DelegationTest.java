@@ -64,7 +64,8 @@ class DelegationTest {
                    "usage":{"input":100,"output":2}},
                   {"text":"LEVEL2-RESULT","usage":{"input":1000,"output":3}},
                   {"text":"LEVEL1-RESULT","usage":{"input":10000,"output":4}},
-                  {"text":"CHAIN-RESULT","usage":{"input":100000,"output":5}}]}""")) {
+                  {"text":"CHAIN-RESULT","usage":{"input":100000,"output":5}},
+                  {"text":"LEVEL2-ALONE"}]}""")) {
             CliRun run = s.run("e2e-delegate-chain", "CHAIN-QUERY");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -124,6 +125,16 @@ class DelegationTest {
             assertThat(usage.path("inputTokens").asLong()).isEqualTo(111110);
             assertThat(usage.path("outputTokens").asLong()).isEqualTo(15);
             assertThat(job.path("usage").path("inputTokens").asLong()).isEqualTo(111110);
+
+            // A delegated child's checkpoint resumed by the user runs as a top-level run: it does not return.
+            String level2Done = completeOf(run, "e2e-delegate-level2").path("checkpoint").path("id").asText();
+            CliRun alone = s.run("e2e-delegate-level2", "Once more", "--continue-job", run.jobId(),
+                    "--resume-from", level2Done);
+            assertThat(alone.exitCode()).as(alone.toString()).isZero();
+            assertThat(delegationTrace(alone)).containsExactly("startRun:e2e-delegate-level2",
+                    "completeRun:e2e-delegate-level2");
+            assertThat(alone.last("completeRun").path("checkpoint").has("delegatedBy")).isFalse();
+            assertThat(alone.first("startRun").path("stepNumber").asInt()).isEqualTo(4);
         }
     }
 
@@ -134,10 +145,10 @@ class DelegationTest {
                   {"toolCalls":[{"id":"toolu_m","name":"e2e-delegate-math","input":{"query":"MATH-QUERY"}},
                                 {"id":"toolu_t","name":"e2e-delegate-text","input":{"query":"TEXT-QUERY"}}],
                    "usage":{"input":1,"output":1}},
-                  {"match":{"bodyContains":"MATH-QUERY"},"delayMs":700,
+                  {"match":{"bodyContains":"MATH-QUERY"},"delayMs":1000,
                    "toolCalls":[{"id":"toolu_mh","name":"healthCheck","input":{}}],"usage":{"input":10,"output":1}},
                   {"match":{"bodyContains":"MATH-QUERY"},"text":"MATH-RESULT","usage":{"input":100,"output":1}},
-                  {"match":{"bodyContains":"TEXT-QUERY"},"delayMs":700,"text":"TEXT-RESULT",
+                  {"match":{"bodyContains":"TEXT-QUERY"},"delayMs":1000,"text":"TEXT-RESULT",
                    "usage":{"input":1000,"output":1}},
                   {"text":"COMBINED","usage":{"input":10000,"output":1}},
                   {"text":"FOLLOW-UP-ANSWER","usage":{"input":100000,"output":1}}]}""")) {
