@@ -38,6 +38,15 @@ final class CheckpointSelection {
                     + expertKey);
         }
         if (!f.interactive) {
+            // Checked here rather than left to the runtime (runtime.md §6), which would fail only after taking the
+            // job and marking it stoppedByError: forgetting -i is a usage mistake, the job stays as it was.
+            if (cp != null && (cp.status() == CheckpointStatus.STOPPED_BY_INTERACTIVE_TOOL
+                    || cp.status() == CheckpointStatus.STOPPED_BY_DELEGATE)) {
+                String waitingFor = cp.pendingToolCalls() == null || cp.pendingToolCalls().isEmpty() ? ""
+                        : " to " + cp.pendingToolCalls().getFirst().toolName();
+                throw new UserError("Interactive tool call result is undefined: checkpoint " + cp.id()
+                        + " is waiting for an answer" + waitingFor + "; pass the answer with -i");
+            }
             return new Selected(cp, RunInput.text(query));
         }
         if (cp == null) {

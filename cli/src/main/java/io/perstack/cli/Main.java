@@ -1,5 +1,6 @@
 package io.perstack.cli;
 
+import io.perstack.cli.log.LogCommand;
 import io.perstack.llm.Providers;
 import io.perstack.runtime.Version;
 import java.io.PrintWriter;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code perstack}: the command-line entry point. */
 @Command(name = "perstack", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Run, inspect and manage Perstack Experts.",
-        subcommands = {RunCommand.class, AotTrainingCommand.class})
+        subcommands = {RunCommand.class, LogCommand.class, AotTrainingCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -76,24 +77,34 @@ final class JobRunner {
 
     /** Runs the job to its end and returns the coordinator's final checkpoint. */
     Checkpoint run(RunSetting setting, Checkpoint start) {
+        // A delegated child's checkpoint picked by the user runs as a top-level run (runtime.md §15): it has no
+        // parent to return to in this invocation.
+        Checkpoint top = start == null || start.delegatedBy() == null ? start
+                : start.toBuilder().delegatedBy(null).build();
         try (baseSkill) {
             storeJob();
-            return loop(setting, start, false);
+            return loop(setting, top, null);
         }
     }
 
-    private Checkpoint loop(RunSetting setting, Checkpoint start, boolean parallelChild) {
+    /**
+     * Runs one chain of segments. {@code returnTo} is null for the job's own chain; for a child of a parallel
+     * delegation it is the parent's stop checkpoint, and the chain ends when the child itself (not one of its own
+     * delegates) stops, leaving the job's status to the parent.
+     */
+    private Checkpoint loop(RunSetting setting, Checkpoint start, String returnTo) {
         RunSetting current = setting;
         Checkpoint checkpoint = start;
         while (true) {
             Checkpoint result = executeRun(current, checkpoint);
-            progress(result);
+            progress(result, returnTo == null);
+            if (returnTo != null && !continuesInChain(result, returnTo)) {
+                // A parallel child's chain ends here, however it ended; its parent decides what the job becomes.
+                storeJob();
+                return result;
+            }
             switch (result.status()) {
                 case COMPLETED -> {
-                    if (parallelChild) {
-                        storeJob();
-                        return result;
-                    }
                     if (result.delegatedBy() != null) {
                         storeJob();
                         Checkpoint parent = options.storage().retrieveCheckpoint(current.jobId(),
@@ -116,14 +127,25 @@ final class JobRunner {
                         current = childSetting(current, targets.getFirst());
                         checkpoint = childCheckpoint(current, result, targets.getFirst());
                     } else {
-                        ParallelReturn back = runInParallel(current, result);
-                        if (back.parent().status() == CheckpointStatus.STOPPED_BY_ERROR) {
-                            finish(JobStatus.STOPPED_BY_ERROR);
-                            return back.parent();
+                        switch (runInParallel(current, result)) {
+                            case ParallelReturn.Resume r -> {
+                                current = current.forRun(Ids.next(), result.expert().key(), r.answer(),
+                                        System.currentTimeMillis());
+                                checkpoint = r.parent().toBuilder().runId(current.runId()).build();
+                            }
+                            case ParallelReturn.Failed f -> {
+                                if (returnTo == null) {
+                                    finish(JobStatus.STOPPED_BY_ERROR);
+                                } else {
+                                    storeJob();
+                                }
+                                return f.parent();
+                            }
+                            case ParallelReturn.Cancelled c -> {
+                                storeJob();
+                                return result;
+                            }
                         }
-                        current = current.forRun(Ids.next(), result.expert().key(), back.answer(),
-                                System.currentTimeMillis());
-                        checkpoint = back.parent().toBuilder().runId(current.runId()).build();
                     }
                 }
                 case STOPPED_BY_EXCEEDED_MAX_STEPS -> {
@@ -143,8 +165,27 @@ final class JobRunner {
         }
     }
 
-    /** Where a parallel delegation hands control back to the parent: its checkpoint and the first answer. */
-    private record ParallelReturn(Checkpoint parent, RunInput answer) {}
+    /**
+     * Whether a segment of a parallel child's chain hands on within the chain: it delegates further down, or one of
+     * the child's own delegates completed and returns to it. The child itself returns to {@code returnTo}.
+     */
+    private static boolean continuesInChain(Checkpoint result, String returnTo) {
+        return result.status() == CheckpointStatus.STOPPED_BY_DELEGATE
+                || (result.status() == CheckpointStatus.COMPLETED && result.delegatedBy() != null
+                        && !returnTo.equals(result.delegatedBy().checkpointId()));
+    }
+
+    /** How a parallel delegation hands control back to the parent. */
+    private sealed interface ParallelReturn {
+        /** Every child completed: the parent resumes from {@code parent} with the first child's answer. */
+        record Resume(Checkpoint parent, RunInput answer) implements ParallelReturn {}
+
+        /** A child did not complete: the parent stopped with {@code DelegationFailed}. */
+        record Failed(Checkpoint parent) implements ParallelReturn {}
+
+        /** The job was cancelled while children ran; the parent's stop checkpoint stays the latest state. */
+        record Cancelled() implements ParallelReturn {}
+    }
 
     // ---------------------------------------------------------------- one segment (runtime.md §4)
 
@@ -252,88 +293,151 @@ final class JobRunner {
     }
 
     private Checkpoint returnCheckpoint(RunSetting next, Checkpoint child, Checkpoint parent) {
-        return parent.toBuilder().runId(next.runId()).stepNumber(child.stepNumber()).usage(child.usage()).build();
+        return parent.toBuilder().runId(next.runId()).stepNumber(child.stepNumber()).usage(child.usage())
+                .delegateTo(null).build();
     }
 
     /**
-     * runtime.md §10.3: children run concurrently, each as its own chain; results are collected in delegation
-     * order. Returns the parent's checkpoint to resume from, or a stopped-by-error checkpoint.
+     * runtime.md §10.3: children run concurrently on virtual threads, each as its own chain; results are collected
+     * in delegation order.
      */
     private ParallelReturn runInParallel(RunSetting parentSetting, Checkpoint parentStop) {
         List<DelegationTarget> targets = parentStop.delegateTo();
-        List<Checkpoint> results = new ArrayList<>(targets.size());
+        List<ChildOutcome> outcomes = new ArrayList<>(targets.size());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Checkpoint>> futures = new ArrayList<>();
             for (DelegationTarget t : targets) {
                 RunSetting child = childSetting(parentSetting, t);
                 Checkpoint start = childCheckpoint(child, parentStop, t).toBuilder().usage(Usage.ZERO).build();
-                futures.add(pool.submit(() -> loop(child, start, true)));
+                futures.add(pool.submit(() -> loop(child, start, parentStop.id())));
             }
-            for (Future<Checkpoint> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while waiting for delegates", e);
-                }
+            for (int i = 0; i < futures.size(); i++) {
+                outcomes.add(outcome(targets.get(i), futures.get(i)));
             }
+        }
+        if (options.control().isCancelled()) {
+            return new ParallelReturn.Cancelled();
         }
         int maxStep = parentStop.stepNumber();
         Usage usage = parentStop.usage();
-        for (Checkpoint r : results) {
-            maxStep = Math.max(maxStep, r.stepNumber());
-            usage = usage.plus(r.usage());
+        for (ChildOutcome o : outcomes) {
+            if (o.result() != null) {
+                maxStep = Math.max(maxStep, o.result().stepNumber());
+                usage = usage.plus(o.result().usage());
+            }
         }
-        for (int i = 0; i < results.size(); i++) {
-            Checkpoint r = results.get(i);
-            if (r.status() != CheckpointStatus.COMPLETED) {
-                RunError error = RunError.of("DelegationFailed", "Delegate " + targets.get(i).expert().key()
-                        + " stopped with status " + r.status().wire());
-                return new ParallelReturn(stopParent(parentSetting, parentStop, maxStep, usage, error), null);
+        for (ChildOutcome o : outcomes) {
+            if (o.failure() != null) {
+                return new ParallelReturn.Failed(stopParent(parentSetting, parentStop, outcomes, maxStep, usage,
+                        RunError.of("DelegationFailed", o.failure())));
             }
         }
         List<ToolResult> partial = new ArrayList<>(parentStop.partialToolResults() == null ? List.of()
                 : parentStop.partialToolResults());
-        for (int i = 1; i < results.size(); i++) {
-            DelegationTarget t = targets.get(i);
-            partial.add(new ToolResult(t.toolCallId(), "delegate/" + t.expert().key(), t.toolName(),
-                    List.of(new MessagePart.TextPart(Ids.next(), resultText(results.get(i))))));
+        for (int i = 1; i < outcomes.size(); i++) {
+            partial.add(outcomes.get(i).toolResult());
         }
         List<String> resolved = targets.subList(1, targets.size()).stream().map(DelegationTarget::toolCallId).toList();
         List<ToolCall> pending = parentStop.pendingToolCalls() == null ? List.of()
                 : parentStop.pendingToolCalls().stream().filter(c -> !resolved.contains(c.id())).toList();
-        DelegationTarget first = targets.getFirst();
-        RunInput answer = RunInput.answer(new RunInput.InteractiveToolCallResult(first.toolCallId(),
-                first.toolName(), "delegate/" + first.expert().key(), resultText(results.getFirst())));
+        ToolResult first = outcomes.getFirst().toolResult();
+        RunInput answer = RunInput.answer(new RunInput.InteractiveToolCallResult(first.id(), first.toolName(),
+                first.skillName(), ((MessagePart.TextPart) first.result().getFirst()).text()));
         synchronized (this) {
-            job = job.withProgress(maxStep, usage, cost.estimate());
+            job = job.withProgress(Math.max(job.totalSteps(), maxStep), usage, cost.estimate());
         }
-        return new ParallelReturn(parentStop.toBuilder().status(CheckpointStatus.STOPPED_BY_DELEGATE)
-                .stepNumber(maxStep).usage(usage).delegateTo(null).pendingToolCalls(pending)
+        return new ParallelReturn.Resume(parentStop.toBuilder().status(CheckpointStatus.STOPPED_BY_DELEGATE)
+                .stepNumber(maxStep).usage(usage).delegateTo(null).pendingToolCalls(pending.isEmpty() ? null : pending)
                 .partialToolResults(partial).build(), answer);
     }
 
-    private Checkpoint stopParent(RunSetting parentSetting, Checkpoint parentStop, int step, Usage usage,
-                                  RunError error) {
-        RunSetting s = parentSetting.forRun(Ids.next(), parentStop.expert().key(), parentSetting.input(),
-                System.currentTimeMillis());
-        Checkpoint stopped = parentStop.toBuilder().id(Ids.next()).runId(s.runId()).stepNumber(step).usage(usage)
-                .status(CheckpointStatus.STOPPED_BY_ERROR).error(error).delegateTo(null).build();
+    /** What one parallel child came back with: its final checkpoint, or why it did not complete. */
+    private record ChildOutcome(DelegationTarget target, Checkpoint result, String failure) {
+        /** The answer to the parent's delegate call: the child's final text, or the failure. */
+        ToolResult toolResult() {
+            return new ToolResult(target.toolCallId(), "delegate/" + target.expert().key(), target.toolName(),
+                    List.of(new MessagePart.TextPart(Ids.next(), failure == null ? resultText(result) : failure)));
+        }
+    }
+
+    private ChildOutcome outcome(DelegationTarget target, Future<Checkpoint> future) {
+        String key = target.expert().key();
+        try {
+            Checkpoint result = future.get();
+            return result.status() == CheckpointStatus.COMPLETED ? new ChildOutcome(target, result, null)
+                    : new ChildOutcome(target, result, "Delegate " + key + " stopped with status "
+                            + result.status().wire());
+        } catch (ExecutionException e) {
+            // Storage failures stay fatal for the whole job (storage.md §3); anything else the child threw
+            // (a skill that would not start, a bad delegation) is that child's failure, reported to its parent.
+            if (e.getCause() instanceof java.io.UncheckedIOException io) {
+                throw io;
+            }
+            String message = e.getCause().getMessage() == null ? e.getCause().toString() : e.getCause().getMessage();
+            LOG.warn("Delegate {} failed: {}", key, message);
+            return new ChildOutcome(target, null, "Delegate " + key + " failed: " + message);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for delegates", e);
+        }
+    }
+
+    /**
+     * Ends the parent with {@code DelegationFailed} in a run segment of its own. Its history answers every call of
+     * the delegating batch (children's texts or failures, and calls that never ran), so a later {@code --continue}
+     * sends the provider a valid conversation.
+     */
+    private Checkpoint stopParent(RunSetting parentSetting, Checkpoint parentStop, List<ChildOutcome> outcomes,
+                                  int maxStep, Usage usage, RunError error) {
+        RunSetting s = parentSetting.forRun(Ids.next(), parentStop.expert().key(), null, System.currentTimeMillis());
+        int step = maxStep + 1;
+        List<ToolResult> results = new ArrayList<>(parentStop.partialToolResults() == null ? List.of()
+                : parentStop.partialToolResults());
+        outcomes.forEach(o -> results.add(o.toolResult()));
+        for (ToolCall notRun : parentStop.pendingToolCalls() == null ? List.<ToolCall>of()
+                : parentStop.pendingToolCalls()) {
+            results.add(new ToolResult(notRun.id(), notRun.skillName(), notRun.toolName(), List.of(
+                    new MessagePart.TextPart(Ids.next(), "Not executed: " + error.message()))));
+        }
+        List<MessagePart.ToolResultPart> parts = new ArrayList<>(results.size());
+        for (ToolResult r : results) {
+            parts.add(new MessagePart.ToolResultPart(Ids.next(), r.id(), r.toolName(), r.result(), r.isError()));
+        }
+        Message.ToolMessage answers = new Message.ToolMessage(Ids.next(), parts, null);
+        Checkpoint initial = parentStop.toBuilder().id(Ids.next()).runId(s.runId()).stepNumber(step).usage(usage)
+                .delegateTo(null).messageRef(null).build();
+        Checkpoint stopped = initial.toBuilder().status(CheckpointStatus.STOPPED_BY_ERROR).error(error)
+                .pendingToolCalls(null).partialToolResults(null).build().withMessagesAppended(List.of(answers));
+        long now = System.currentTimeMillis();
         options.storage().beginRun(s.jobId(), s.runId(), parentStop);
-        emitter.emit(new Event(Ids.next(), stopped.expert().key(), System.currentTimeMillis(), s.jobId(), s.runId(),
-                step, new EventPayload.StopRunByError(stopped,
-                io.perstack.core.model.Step.start(step, System.currentTimeMillis()), error)));
-        options.storage().endRun(s.jobId(), s.runId());
-        progress(stopped);
+        try {
+            options.storage().storeRunSetting(s.jobId(), s.runId(), s.toStored(now));
+            emitState(s, initial, new EventPayload.StartRun(initial, List.of()));
+            io.perstack.core.model.Step done = io.perstack.core.model.Step.start(step, now)
+                    .withNewMessages(List.of(answers)).withToolResults(results).finished(System.currentTimeMillis());
+            emitState(s, stopped, new EventPayload.StopRunByError(stopped, done, error));
+        } finally {
+            options.storage().endRun(s.jobId(), s.runId());
+        }
+        progress(stopped, true);
         return stopped;
+    }
+
+    private void emitState(RunSetting s, Checkpoint c, EventPayload.State payload) {
+        emitter.emit(new Event(Ids.next(), c.expert().key(), System.currentTimeMillis(), s.jobId(), s.runId(),
+                c.stepNumber(), payload));
     }
 
     // ---------------------------------------------------------------- job record
 
-    private synchronized void progress(Checkpoint result) {
-        job = job.withProgress(Math.max(job.totalSteps(), result.stepNumber()), result.usage(), cost.estimate());
+    /**
+     * Records a segment's end. Steps only grow (parallel children finish in any order); usage is taken only from
+     * the job's own chain, because a parallel child's usage counts from zero and reaches the job through its
+     * parent (runtime.md §10.3).
+     */
+    private synchronized void progress(Checkpoint result, boolean accountUsage) {
+        job = job.withProgress(Math.max(job.totalSteps(), result.stepNumber()),
+                accountUsage ? result.usage() : job.usage(), cost.estimate());
     }
 
     private synchronized void status(JobStatus status, boolean finished) {

@@ -1,7 +1,10 @@
 package io.perstack.runtime;
 
 import io.perstack.llm.LlmClient;
+import io.perstack.llm.ProviderSettings;
+import io.perstack.llm.Providers;
 import io.perstack.runtime.loop.RunControl;
+import io.perstack.runtime.storage.FileStorage;
 import io.perstack.runtime.storage.Storage;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +17,8 @@ import java.util.function.Function;
  * @param storage        history storage (the CLI uses the filesystem storage)
  * @param listeners      receive every event in emission order
  * @param control        cancellation and the optional continue hook
- * @param llm            creates the provider client for a setting (once per job)
+ * @param llm            creates the provider client for a setting (once per job); {@code null} for the provider
+ *                       named by the setting
  * @param maskedEnvFiles env files loaded for this invocation; file tools refuse them
  * @param storageRoot    the storage root, refused by file tools when it lies inside the workspace
  */
@@ -24,5 +28,26 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
         listeners = List.copyOf(listeners);
         maskedEnvFiles = maskedEnvFiles == null ? List.of() : List.copyOf(maskedEnvFiles);
         control = control == null ? RunControl.none() : control;
+        llm = llm == null ? RunOptions::providerClient : llm;
+    }
+
+    /**
+     * Options for an embedding application: history in {@code storage}, every event to {@code listeners}, no
+     * continue hook, provider clients made from each setting's provider config and environment. When the storage is
+     * a {@link FileStorage} its root is refused by the file tools, as the CLI does.
+     */
+    public static RunOptions of(Storage storage, RunListener... listeners) {
+        Path root = storage instanceof FileStorage files ? files.root() : null;
+        return new RunOptions(storage, List.of(listeners), null, null, List.of(), root);
+    }
+
+    /** The same options with cancellation and the {@code shouldContinueRun} hook of {@code control}. */
+    public RunOptions withControl(RunControl control) {
+        return new RunOptions(storage, listeners, control, llm, maskedEnvFiles, storageRoot);
+    }
+
+    private static LlmClient providerClient(RunSetting setting) {
+        return Providers.create(ProviderSettings.resolve(setting.providerConfig(), setting.env()),
+                setting.proxyUrl());
     }
 }

@@ -51,6 +51,113 @@ public record RunSetting(
         pricing = pricing == null ? Map.of() : Map.copyOf(pricing);
     }
 
+    /**
+     * A setting for embedding applications: the defaults of runtime.md §2 ({@code claude-sonnet-4-5} on Anthropic,
+     * reasoning {@code low}, 100 steps, 5 retries, 300000 ms, the {@code sandbox} runtime, the current directory as
+     * workspace), a fresh job id and a fresh run id. The Expert key, the input and the Experts are required.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RunSetting}; the run id is always generated (it is never user-settable). */
+    public static final class Builder {
+        private String model = "claude-sonnet-4-5";
+        private ProviderConfig providerConfig = ProviderConfig.DEFAULT;
+        private String jobId = io.perstack.core.id.Ids.next();
+        private String expertKey;
+        private RunInput input;
+        private Map<String, ExpertConfig> experts;
+        private ReasoningBudget reasoningBudget = ReasoningBudget.LOW;
+        private int maxSteps = DEFAULT_MAX_STEPS;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private long timeout = DEFAULT_TIMEOUT;
+        private String perstackApiBaseUrl = "https://api.perstack.ai";
+        private String perstackApiKey;
+        private List<String> perstackBaseSkillCommand;
+        private Map<String, String> env = Map.of();
+        private String proxyUrl;
+        private boolean verbose;
+        private String runtime = "sandbox";
+        private Path workspace = Path.of("");
+        private List<String> extraEnvNames = List.of();
+        private Double maxCostUsd;
+        private int toolResultMaxBytes = DEFAULT_TOOL_RESULT_MAX_BYTES;
+        private Map<String, PerstackConfig.Price> pricing = Map.of();
+
+        private Builder() {}
+
+        /** Model, provider, reasoning budget, limits, Experts and pricing as a loaded {@code perstack.toml} sets them. */
+        public Builder config(PerstackConfig config) {
+            if (config.model() != null) {
+                model = config.model();
+            }
+            if (config.provider() != null) {
+                providerConfig = config.provider();
+            }
+            if (config.reasoningBudget() != null) {
+                reasoningBudget = config.reasoningBudget();
+            }
+            if (config.maxSteps() != null) {
+                maxSteps = config.maxSteps();
+            }
+            if (config.maxRetries() != null) {
+                maxRetries = config.maxRetries();
+            }
+            if (config.timeout() != null) {
+                timeout = config.timeout();
+            }
+            if (config.runtime() != null) {
+                runtime = config.runtime();
+            }
+            if (config.perstackApiBaseUrl() != null) {
+                perstackApiBaseUrl = config.perstackApiBaseUrl();
+            }
+            if (config.toolResultMaxBytes() != null) {
+                toolResultMaxBytes = config.toolResultMaxBytes();
+            }
+            perstackBaseSkillCommand = config.perstackBaseSkillCommand();
+            maxCostUsd = config.maxCostUsd();
+            experts = config.experts();
+            pricing = config.pricing();
+            return this;
+        }
+
+        public Builder model(String v) { model = v; return this; }
+        public Builder providerConfig(ProviderConfig v) { providerConfig = v; return this; }
+        /** Continuing a job: pass the job id of the checkpoint given to {@link Perstack#run}. */
+        public Builder jobId(String v) { jobId = v; return this; }
+        public Builder expertKey(String v) { expertKey = v; return this; }
+        public Builder input(RunInput v) { input = v; return this; }
+        public Builder experts(Map<String, ExpertConfig> v) { experts = v; return this; }
+        public Builder reasoningBudget(ReasoningBudget v) { reasoningBudget = v; return this; }
+        public Builder maxSteps(int v) { maxSteps = v; return this; }
+        public Builder maxRetries(int v) { maxRetries = v; return this; }
+        public Builder timeout(long v) { timeout = v; return this; }
+        public Builder perstackApiKey(String v) { perstackApiKey = v; return this; }
+        /** The environment credentials and {@code requiredEnv} values are read from (kept in memory only). */
+        public Builder env(Map<String, String> v) { env = v; return this; }
+        public Builder proxyUrl(String v) { proxyUrl = v; return this; }
+        public Builder verbose(boolean v) { verbose = v; return this; }
+        /** {@code sandbox} (default), {@code docker} or {@code local} (no isolation). */
+        public Builder runtime(String v) { runtime = v; return this; }
+        public Builder workspace(Path v) { workspace = v; return this; }
+        public Builder extraEnvNames(List<String> v) { extraEnvNames = v; return this; }
+        public Builder maxCostUsd(Double v) { maxCostUsd = v; return this; }
+        public Builder toolResultMaxBytes(int v) { toolResultMaxBytes = v; return this; }
+
+        public RunSetting build() {
+            if (expertKey == null || input == null || experts == null) {
+                throw new IllegalStateException("expertKey, input and experts are required");
+            }
+            long now = System.currentTimeMillis();
+            return new RunSetting(model, providerConfig, jobId, io.perstack.core.id.Ids.next(), expertKey, input,
+                    experts, reasoningBudget, maxSteps, maxRetries, timeout, perstackApiBaseUrl, perstackApiKey,
+                    perstackBaseSkillCommand, env, proxyUrl, verbose, now, now, runtime,
+                    workspace.toAbsolutePath().normalize(), extraEnvNames, maxCostUsd, toolResultMaxBytes, pricing);
+        }
+    }
+
     /** The same setting for the next run segment of the job. */
     public RunSetting forRun(String newRunId, String newExpertKey, RunInput newInput, long now) {
         return new RunSetting(model, providerConfig, jobId, newRunId, newExpertKey, newInput, experts,

@@ -251,7 +251,7 @@ public final class RunLoop {
         if (status == CheckpointStatus.INIT) {
             requireText(input);
             String instruction = Instruction.build(ctx.expert(), ctx.startedAt(), ctx.workingDirectory(),
-                    ctx.delegates());
+                    ctx.delegates(), checkpoint.delegatedBy() != null);
             return new StartRun(checkpoint, List.of(Messages.instruction(instruction), Messages.user(input.text())));
         }
         if (status == CheckpointStatus.STOPPED_BY_INTERACTIVE_TOOL || status == CheckpointStatus.STOPPED_BY_DELEGATE) {
@@ -262,8 +262,10 @@ public final class RunLoop {
             List<ToolResult> partial = new ArrayList<>(nullToEmpty(checkpoint.partialToolResults()));
             partial.add(Messages.textResult(answer.toolCallId(), answer.skillName(), answer.toolName(),
                     answer.text()));
-            List<ToolCall> pending = nullToEmpty(checkpoint.pendingToolCalls()).stream()
+            List<ToolCall> remaining = nullToEmpty(checkpoint.pendingToolCalls()).stream()
                     .filter(c -> !c.id().equals(answer.toolCallId())).toList();
+            // runtime.md §6: the field is removed when the answer resolved the last pending call.
+            List<ToolCall> pending = remaining.isEmpty() ? null : remaining;
             Checkpoint initial = checkpoint.toBuilder().pendingToolCalls(pending).partialToolResults(partial).build();
             return new StartRun(initial, List.of());
         }
@@ -655,7 +657,8 @@ public final class RunLoop {
             }
         }
         Checkpoint stopped = checkpoint.toBuilder().status(CheckpointStatus.STOPPED_BY_DELEGATE)
-                .delegateTo(targets).pendingToolCalls(rest).partialToolResults(step.partialToolResults())
+                .delegateTo(targets).pendingToolCalls(rest.isEmpty() ? null : rest)
+                .partialToolResults(step.partialToolResults())
                 .todos(toolContext.todos()).build();
         return new StopRunByDelegate(stopped, finished());
     }

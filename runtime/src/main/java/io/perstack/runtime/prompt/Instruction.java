@@ -16,8 +16,12 @@ public final class Instruction {
     /** A delegate as the coordinator may see it: its name and public description. */
     public record DelegateInfo(String name, String description) {}
 
+    /**
+     * @param delegated whether the run is a delegated child: it is offered no interactive tools, so the rules of
+     *                  interactive skills are left out too
+     */
     public static String build(ExpertConfig expert, Instant startedAt, String workingDirectory,
-                               List<DelegateInfo> delegates) {
+                               List<DelegateInfo> delegates, boolean delegated) {
         StringBuilder sb = new StringBuilder(2048);
         sb.append("You are a Perstack Expert: an agent that solves the user's task by calling the tools available to")
           .append(" you.\n\n")
@@ -37,7 +41,8 @@ public final class Instruction {
         if (skills != null) {
             StringBuilder rules = new StringBuilder();
             skills.forEach((name, skill) -> {
-                if (skill.rule() != null && !skill.rule().isBlank()) {
+                boolean offered = !(delegated && skill instanceof SkillConfig.Interactive);
+                if (offered && skill.rule() != null && !skill.rule().isBlank()) {
                     if (!rules.isEmpty()) {
                         rules.append("\n\n");
                     }

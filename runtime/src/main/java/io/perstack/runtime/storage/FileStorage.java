@@ -365,6 +365,16 @@ public final class FileStorage implements Storage {
     }
 
     @Override
+    public List<StoredJob> listJobs() {
+        List<StoredJob> jobs = new ArrayList<>();
+        for (String jobId : validNames(layout.jobs(), Function.identity(), true)) {
+            jobs.add(new StoredJob(jobId, modified(layout.job(jobId)).toMillis()));
+        }
+        jobs.sort(Comparator.comparingLong(StoredJob::modifiedAt).reversed());
+        return jobs;
+    }
+
+    @Override
     public Checkpoint retrieveCheckpoint(String jobId, String checkpointId) {
         Path file = layout.checkpoint(jobId, checkpointId);
         Checkpoint c = readCheckpoint(file, new MessageHistories(layout.runs(jobId), warnings));

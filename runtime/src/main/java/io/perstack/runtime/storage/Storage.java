@@ -53,6 +53,15 @@ public interface Storage {
     List<Job> getAllJobs();
 
     /**
+     * Every stored job, with or without a readable job record, most recently modified first: readers fall back to
+     * it for histories whose {@code job.json} is missing (cli.md §5).
+     */
+    List<StoredJob> listJobs();
+
+    /** A job directory as found: its id and when it last changed (epoch milliseconds). */
+    record StoredJob(String jobId, long modifiedAt) {}
+
+    /**
      * The checkpoint in wire form, with {@code messageRef} still naming where its history lives.
      *
      * @throws java.util.NoSuchElementException {@code Checkpoint <id> not found in job <jobId>}
