@@ -178,4 +178,23 @@ class GenerationOutcomesTest {
             assertThat(List.copyOf(run.ofType("callTools"))).hasSize(2);
         }
     }
+
+    @Test
+    void unreachableProviderIsRetriedThenStopsWithAnError() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (Scenario s = Scenario.of(dir, Scenario.oneExpert("greeter"), "{\"replies\":[]}")) {
+            CliRun run = s.cli().env("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1")
+                    .run("run", "greeter", "Say hello", "--runtime", "local", "--max-retries", "1");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+            assertThat(run.count("retry")).isEqualTo(1);
+            assertThat(run.last("stopRunByError").path("error").path("message").asText())
+                    .startsWith("Max retries (1) exceeded:");
+            Path job = s.storage().resolve("jobs").resolve(run.jobId()).resolve("job.json");
+            assertThat(Json.mapper().readTree(job.toFile()).path("status").asText()).isEqualTo("stoppedByError");
+        }
+    }
 }
