@@ -51,6 +51,7 @@ final class Harness implements AutoCloseable {
     private final Map<String, SkillConfig> skills = new LinkedHashMap<>();
     private McpLimits limits = FAST;
     private List<String> baseCommand;
+    private McpServer.RemoteAccess remote;
     private Map<String, List<io.perstack.core.tool.ToolDefinition>> locked;
     private final List<SkillSet> started = new ArrayList<>();
 
@@ -78,6 +79,11 @@ final class Harness implements AutoCloseable {
         return this;
     }
 
+    Harness remote(McpServer.RemoteAccess access) {
+        this.remote = access;
+        return this;
+    }
+
     Harness baseCommand(List<String> command) {
         this.baseCommand = command;
         return this;
@@ -96,7 +102,7 @@ final class Harness implements AutoCloseable {
     SkillSet start() {
         SkillSet set = SkillSet.start(new SkillSet.Spec(expert(), false, base, key -> Optional.empty(),
                 events::add, new McpSetup(new LocalLauncher(), EnvironmentPolicy.local(HOST_ENV, List.of()),
-                workspace, baseCommand, null, limits, "0.0.0-test", locked)));
+                workspace, baseCommand, remote, limits, "0.0.0-test", locked)));
         started.add(set);
         return set;
     }
