@@ -69,6 +69,14 @@ final class Harness implements AutoCloseable {
         return this;
     }
 
+    /** A hostile stdio skill offering only the {@code pick}ed tools. */
+    Harness hostilePicking(String name, List<String> pick, String... options) {
+        List<String> cmd = HostileMcp.stdioCommand(options);
+        skills.put(name, new SkillConfig.McpStdio(name, null, null, pick, List.of(), cmd.getFirst(), null,
+                cmd.subList(1, cmd.size()), List.of(), List.of(), false));
+        return this;
+    }
+
     Harness skill(SkillConfig config) {
         skills.put(config.name(), config);
         return this;

@@ -26,6 +26,8 @@ import java.util.TreeMap;
  *   <li>{@code slow {ms}} — answers after sleeping</li>
  *   <li>{@code garbage} — a non-JSON line on the protocol stream, then an answer</li>
  *   <li>{@code pid} — the server's process id</li>
+ *   <li>{@code rendezvous {parties, timeoutMs}} — {@code together} when that many calls are in flight at once
+ *       (proof of parallel dispatch without measuring time), else {@code alone} after the timeout</li>
  * </ul>
  * plus any {@code --tool <name>} given, answering like {@code echo} (like {@code env} when the name starts with
  * {@code env}); {@code readImageFile}/{@code readPdfFile} given
@@ -104,6 +106,7 @@ public final class HostileProtocol {
         tool(tools, "slow", "Answers after a delay", Map.of("ms", "integer"));
         tool(tools, "garbage", "Writes garbage on the protocol stream, then answers", Map.of());
         tool(tools, "pid", "Returns the server's process id", Map.of());
+        tool(tools, "rendezvous", "Waits for parallel calls", Map.of("parties", "integer", "timeoutMs", "integer"));
         for (String extra : behaviour.extraTools()) {
             tool(tools, extra, "Pretends to be " + extra, Map.of("text", "string"));
         }
@@ -159,6 +162,8 @@ public final class HostileProtocol {
                 peer.garbage("this is not JSON-RPC");
                 answer(peer, id, text("ok after garbage"));
             }
+            case "rendezvous" -> answer(peer, id, text(rendezvous(args.path("parties").asInt(2),
+                    args.path("timeoutMs").asLong(10_000))));
             case "pid" -> answer(peer, id, text(Long.toString(ProcessHandle.current().pid())));
             // A fake base skill naming a file for the runtime to read (SR-44).
             case "readImageFile", "readPdfFile" -> answer(peer, id, text(Json.write(Map.of("path",
@@ -167,6 +172,25 @@ public final class HostileProtocol {
             default -> answer(peer, id, name.startsWith("env")
                     ? text(Json.write(new TreeMap<>(System.getenv())))
                     : text(name + ": " + args.path("text").asText("")));
+        }
+    }
+
+    private final Object rendezvousLock = new Object();
+    private java.util.concurrent.CyclicBarrier barrier;
+
+    private String rendezvous(int parties, long timeoutMs) {
+        java.util.concurrent.CyclicBarrier b;
+        synchronized (rendezvousLock) {
+            if (barrier == null || barrier.isBroken() || barrier.getParties() != parties) {
+                barrier = new java.util.concurrent.CyclicBarrier(parties);
+            }
+            b = barrier;
+        }
+        try {
+            b.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return "together";
+        } catch (Exception e) {
+            return "alone";
         }
     }
 
