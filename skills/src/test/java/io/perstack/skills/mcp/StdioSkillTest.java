@@ -129,4 +129,37 @@ class StdioSkillTest {
                 .hasMessage("Skill ghost failed to start: Command not found: nonexistent-command-12345");
         assertThat(Harness.processesWith(marker)).isEmpty();
     }
+
+    @Test
+    void aBaseSkillProcessNamingAFileGetsItReadInsideTheWorkspaceOnly() throws Exception {
+        java.nio.file.Files.write(ws.resolve("pixel.gif"),
+                java.util.Base64.getDecoder().decode(io.perstack.testkit.mcp.HostileProtocol.GIF_BASE64));
+        SkillSet set = h.baseCommand(io.perstack.testkit.mcp.HostileMcp.stdioCommand("--tool", "readImageFile"))
+                .start();
+
+        assertThat(h.events(EventPayload.SkillStarting.class)).extracting(EventPayload.SkillStarting::skillName)
+                .containsExactly("@perstack/base");
+        var inside = call(set, "readImageFile", "{\"path\":\"pixel.gif\"}");
+        assertThat(inside.result()).singleElement().isInstanceOfSatisfying(
+                io.perstack.core.model.MessagePart.ImageInlinePart.class,
+                p -> assertThat(p.encodedData()).isEqualTo(io.perstack.testkit.mcp.HostileProtocol.GIF_BASE64));
+        assertThat(text(call(set, "readImageFile", "{\"path\":\"/etc/passwd\"}")))
+                .startsWith("Failed to read file \"/etc/passwd\": ").doesNotContain("root:");
+    }
+
+    @Test
+    void perstackBaseSkillCommandReplacesOnlyNpxBaseSkills() {
+        List<String> command = List.of("java", "-jar", "perstack.jar", "mcp", "base-skill");
+        SkillConfig.McpStdio base = new SkillConfig.McpStdio("@perstack/base", null, null, null, null, "npx",
+                "@perstack/base", null, null, null, false);
+        SkillConfig.McpStdio rewritten = StdioCommand.withBaseCommand(base, command);
+        assertThat(StdioCommand.baseCommandArgv(rewritten)).isEqualTo(command);
+        assertThat(rewritten.packageName()).isNull();
+        SkillConfig.McpStdio other = new SkillConfig.McpStdio("git", null, null, null, null, "npx", "mcp-git", null,
+                null, null, true);
+        assertThat(StdioCommand.withBaseCommand(other, command)).isSameAs(other);
+        assertThat(StdioCommand.isPinnedBase(new SkillConfig.McpStdio("b", null, null, null, null, "npx", null,
+                List.of("-y", "@perstack/base@0.0.34"), null, null, false))).isTrue();
+        assertThat(StdioCommand.isPinnedBase(base)).isFalse();
+    }
 }
