@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code perstack}: the command-line entry point. */
 @Command(name = "perstack", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Run, inspect and manage Perstack Experts.",
-        subcommands = {RunCommand.class, McpCommand.class})
+        subcommands = {RunCommand.class, InstallCommand.class, McpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -201,4 +201,23 @@ class HostileStdioTest {
         assertThatThrownBy(set::tools).isInstanceOf(SkillStartException.class)
                 .hasMessage("Skill lazybad failed to start: Command not found: nonexistent-command-12345");
     }
+
+    @Test
+    void withLockedToolsNothingStartsUntilTheFirstCallAndConcurrentFirstCallsShareOneStart() {
+        var schema = io.perstack.core.json.Json.tree("{\"type\":\"object\"}");
+        SkillSet set = h.locked(java.util.Map.of("locked", List.of(
+                        new io.perstack.core.tool.ToolDefinition("locked", "rendezvous", "Waits", schema))))
+                .hostile("locked", List.of(), false).start();
+
+        assertThat(set.tools()).extracting(t -> t.name()).contains("rendezvous", "readTextFile")
+                .doesNotContain("echo", "env");
+        assertThat(h.events(EventPayload.SkillStarting.class)).isEmpty();
+
+        var first = CompletableFuture.supplyAsync(() -> text(call(set, "rendezvous", "{\"parties\":2}")));
+        var second = CompletableFuture.supplyAsync(() -> text(call(set, "rendezvous", "{\"parties\":2}")));
+        assertThat(List.of(first.join(), second.join())).containsExactly("together", "together");
+        assertThat(h.events(EventPayload.SkillStarting.class)).hasSize(1);
+        assertThat(h.events(EventPayload.SkillConnected.class)).extracting(EventPayload.SkillConnected::skillName)
+                .containsExactly("@perstack/base", "locked");
+    }
 }
