@@ -9,6 +9,7 @@ import io.perstack.core.json.Json;
 import io.perstack.core.launch.EnvironmentException;
 import io.perstack.core.launch.LaunchSpec;
 import io.perstack.core.model.ExpertRef;
+import io.perstack.core.policy.CredentialRedactor;
 import io.perstack.core.model.ToolResult;
 import io.perstack.core.tool.ToolDefinition;
 import io.perstack.skills.base.BaseSkillHost;
@@ -188,6 +189,7 @@ public final class SkillSet implements AutoCloseable {
                 : setup.lockedTools().getOrDefault(config.name(), List.of());
         UnaryOperator<ToolResult> afterCall = isBase && spec.baseSkill() != null
                 ? spec.baseSkill()::inlineNamedFile : null;
+        UnaryOperator<String> redact = CredentialRedactor.of(setup.environment().source())::redact;
         return switch (config) {
             case SkillConfig.McpStdio stdio -> {
                 SkillConfig.McpStdio effective = StdioCommand.withBaseCommand(stdio, setup.baseSkillCommand());
@@ -206,14 +208,15 @@ public final class SkillSet implements AutoCloseable {
                 McpServer server = new McpServer.Stdio(argv, new LaunchSpec(argv, setup.workingDirectory(), env,
                         null, LaunchSpec.Stdin.PIPE), setup.launcher());
                 yield new McpSkill(stdio.name(), server, stdio.pick(), stdio.omit(), spec.events(),
-                        setup.limits(), setup.clientVersion(), locked, afterCall, effective.lazyInit() && !isBase);
+                        setup.limits(), setup.clientVersion(), locked, afterCall, effective.lazyInit() && !isBase,
+                        redact);
             }
             case SkillConfig.McpSse sse -> new McpSkill(sse.name(),
                     new McpServer.Remote(sse.endpoint(), false, setup.remote()), sse.pick(), sse.omit(),
-                    spec.events(), setup.limits(), setup.clientVersion(), locked, afterCall, false);
+                    spec.events(), setup.limits(), setup.clientVersion(), locked, afterCall, false, redact);
             case SkillConfig.McpStreamableHttp http -> new McpSkill(http.name(),
                     new McpServer.Remote(http.endpoint(), true, setup.remote()), http.pick(), http.omit(),
-                    spec.events(), setup.limits(), setup.clientVersion(), locked, afterCall, false);
+                    spec.events(), setup.limits(), setup.clientVersion(), locked, afterCall, false, redact);
             case SkillConfig.Interactive interactive -> throw new IllegalArgumentException(interactive.name());
         };
     }

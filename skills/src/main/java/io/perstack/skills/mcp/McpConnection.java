@@ -244,6 +244,10 @@ final class McpConnection implements AutoCloseable {
                     process.terminate();
                     exited(LaunchedProcess.GRACE_MILLIS + 1500);
                 }
+                if (stdio != null) {
+                    // Its last stderr lines are still in the pipe; relay them before the skill reports closed.
+                    stdio.stderrDrained().get(500, TimeUnit.MILLISECONDS);
+                }
             } else if (client != null) {
                 client.closeGracefully().toFuture().get(limits.shutdown().toMillis(), TimeUnit.MILLISECONDS);
             }

@@ -59,10 +59,12 @@ public final class McpSkill implements ToolSkill {
      * @param lockedTools tool definitions from {@code perstack.lock}, or {@code null} to ask the server
      * @param afterCall   adjusts each converted result (the out-of-process base skill inlines the files it names)
      * @param lazy        lazyInit: {@link SkillSet} starts it in the background (ignored with locked tools)
+     * @param redact      applied to every diagnostic line of the server before it becomes an event
      */
     public McpSkill(String name, McpServer server, List<String> pick, List<String> omit,
                     Consumer<EventPayload.Runtime> events, McpLimits limits, String version,
-                    List<ToolDefinition> lockedTools, UnaryOperator<ToolResult> afterCall, boolean lazy) {
+                    List<ToolDefinition> lockedTools, UnaryOperator<ToolResult> afterCall, boolean lazy,
+                    UnaryOperator<String> redact) {
         this.lazy = lazy && lockedTools == null;
         this.name = name;
         this.server = server;
@@ -71,7 +73,7 @@ public final class McpSkill implements ToolSkill {
         this.events = events;
         this.limits = limits;
         this.version = version;
-        this.relay = new StderrRelay(name, events);
+        this.relay = new StderrRelay(name, events, redact == null ? UnaryOperator.identity() : redact);
         this.afterCall = afterCall == null ? UnaryOperator.identity() : afterCall;
         this.lockedTools = lockedTools == null ? null : ToolFilter.apply(lockedTools, this.pick, this.omit);
     }

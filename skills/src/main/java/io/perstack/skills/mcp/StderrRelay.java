@@ -2,12 +2,14 @@ package io.perstack.skills.mcp;
 
 import io.perstack.core.event.EventPayload;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns a skill's diagnostic lines (stderr, and stray non-protocol stdout) into {@code skillStderr} events
  * (events.md §4): one trimmed line of at most 4096 characters each, at most 100 per second. A server that floods
  * gets its surplus dropped and counted, so it can neither flood the event stream nor stall by filling its pipe.
- * After {@link #close()} nothing more is emitted, so no line follows {@code skillDisconnected}.
+ * Credentials are redacted first. After {@link #close()} nothing more is emitted, so no line follows
+ * {@code skillDisconnected}.
  */
 final class StderrRelay implements AutoCloseable {
     static final int MAX_CHARS = 4096;
@@ -16,14 +18,17 @@ final class StderrRelay implements AutoCloseable {
 
     private final String skillName;
     private final Consumer<EventPayload.Runtime> events;
+    private final UnaryOperator<String> redact;
     private long windowStart = System.nanoTime();
     private int inWindow;
     private long suppressed;
     private boolean closed;
 
-    StderrRelay(String skillName, Consumer<EventPayload.Runtime> events) {
+    /** @param redact removes credentials before a line leaves (SR-33): it reaches stdout and storage */
+    StderrRelay(String skillName, Consumer<EventPayload.Runtime> events, UnaryOperator<String> redact) {
         this.skillName = skillName;
         this.events = events;
+        this.redact = redact;
     }
 
     /** Reports one line; blank lines are skipped. */
@@ -46,7 +51,7 @@ final class StderrRelay implements AutoCloseable {
             return;
         }
         inWindow++;
-        emit(cut(text));
+        emit(cut(redact.apply(text)));
     }
 
     /** Reports stdout output that is not MCP (skills.md §2); it does not break the connection. */

@@ -38,6 +38,7 @@ final class StdioTransport implements McpClientTransport {
     private final Consumer<String> onBroken;
     private final AtomicBoolean broken = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> stderrDrained = new CompletableFuture<>();
     // One writer thread keeps messages whole and in order, and a server that stops reading its stdin blocks only it.
     private final ExecutorService writer = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("mcp-stdin-writer").factory());
@@ -110,7 +111,14 @@ final class StdioTransport implements McpClientTransport {
             }
         } catch (IOException e) {
             // The process is gone; nothing more to relay.
+        } finally {
+            stderrDrained.complete(null);
         }
+    }
+
+    /** Completes when everything the process wrote to stderr has been relayed. */
+    CompletableFuture<Void> stderrDrained() {
+        return stderrDrained;
     }
 
     private void breakWith(String reason) {

@@ -4,6 +4,7 @@ import static io.perstack.skills.mcp.Harness.call;
 import static io.perstack.skills.mcp.Harness.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.perstack.core.event.EventPayload;
@@ -219,5 +220,15 @@ class HostileStdioTest {
         assertThat(h.events(EventPayload.SkillStarting.class)).hasSize(1);
         assertThat(h.events(EventPayload.SkillConnected.class)).extracting(EventPayload.SkillConnected::skillName)
                 .containsExactly("@perstack/base", "locked");
+    }
+
+    @Test
+    void aServerPrintingItsSecretOnStderrHasItRedactedInTheEvents() {
+        h.hostile("leaky", List.of("SKILL_A_TOKEN"), false, "--stderr-env", "SKILL_A_TOKEN").start();
+
+        // stderr is read on its own thread: wait for the line (hang guard only).
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(h.stderrOf("leaky")).contains("leaking SKILL_A_TOKEN=[REDACTED]"));
+        assertThat(h.events.toString()).doesNotContain("canary-a-7c1e");
     }
 }

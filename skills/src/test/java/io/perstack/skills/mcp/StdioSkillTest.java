@@ -4,6 +4,7 @@ import static io.perstack.skills.mcp.Harness.call;
 import static io.perstack.skills.mcp.Harness.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.core.config.SkillConfig;
@@ -13,6 +14,7 @@ import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.skills.SkillSet;
 import io.perstack.skills.SkillStartException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +60,8 @@ class StdioSkillTest {
                 .contains("hostile/echo", "hostile/env", "@perstack/base/readTextFile");
 
         assertThat(text(call(set, "echo", "{\"text\":\"hi\"}"))).isEqualTo("echo: hi");
-        assertThat(h.stderrOf("hostile")).contains("hostile server started");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(h.stderrOf("hostile")).contains("hostile server started"));
     }
 
     @Test

@@ -14,9 +14,10 @@ import java.util.List;
  * @param startDelayMs   sleeps before answering {@code initialize}
  * @param extraTools     additional tool names offered (answering like {@code echo}), e.g. to collide with others
  * @param name           server name reported in {@code initialize}
+ * @param stderrEnv      names of variables whose values it prints on stderr at start (a leaking server)
  */
 public record Behaviour(boolean garbageStdout, int floodStderr, boolean neverAnswer, boolean ignoreShutdown,
-                        long startDelayMs, List<String> extraTools, String name) {
+                        long startDelayMs, List<String> extraTools, String name, List<String> stderrEnv) {
 
     public static Behaviour parse(List<String> args) {
         boolean garbage = false;
@@ -26,6 +27,7 @@ public record Behaviour(boolean garbageStdout, int floodStderr, boolean neverAns
         long delay = 0;
         List<String> extra = new ArrayList<>();
         String name = "hostile-mcp";
+        List<String> stderrEnv = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--garbage-stdout" -> garbage = true;
@@ -35,9 +37,10 @@ public record Behaviour(boolean garbageStdout, int floodStderr, boolean neverAns
                 case "--start-delay-ms" -> delay = Long.parseLong(args.get(++i));
                 case "--tool" -> extra.add(args.get(++i));
                 case "--name" -> name = args.get(++i);
+                case "--stderr-env" -> stderrEnv.add(args.get(++i));
                 default -> { } // transport options are read by the mains
             }
         }
-        return new Behaviour(garbage, flood, never, ignore, delay, List.copyOf(extra), name);
+        return new Behaviour(garbage, flood, never, ignore, delay, List.copyOf(extra), name, List.copyOf(stderrEnv));
     }
 }

@@ -65,6 +65,9 @@ public final class HostileStdioServer {
         if (behaviour.garbageStdout()) {
             peer.garbage("hostile banner: not a JSON-RPC message");
         }
+        for (String name : behaviour.stderrEnv()) {
+            System.err.println("leaking " + name + "=" + System.getenv(name));
+        }
         System.err.println("hostile server started");
         HostileProtocol protocol = new HostileProtocol(behaviour);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
