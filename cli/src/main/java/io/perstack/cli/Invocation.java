@@ -19,6 +19,8 @@ import io.perstack.runtime.loop.RunControl;
 import io.perstack.runtime.storage.FileStorage;
 import io.perstack.runtime.storage.Storage;
 import io.perstack.sandbox.RuntimeSelection;
+import io.perstack.skills.lock.LockedRun;
+import io.perstack.skills.lock.Lockfile;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,16 +47,18 @@ final class Invocation {
     private final Path storageRoot;
     private final List<Path> loadedEnvFiles;
     private final ProviderSettings provider;
+    private final LockedRun locked;
     private final AtomicInteger signalExit = new AtomicInteger();
 
     private Invocation(RunSetting setting, Checkpoint checkpoint, Storage storage, Path storageRoot,
-                       List<Path> loadedEnvFiles, ProviderSettings provider) {
+                       List<Path> loadedEnvFiles, ProviderSettings provider, LockedRun locked) {
         this.setting = setting;
         this.checkpoint = checkpoint;
         this.storage = storage;
         this.storageRoot = storageRoot;
         this.loadedEnvFiles = loadedEnvFiles;
         this.provider = provider;
+        this.locked = locked;
     }
 
     static Invocation prepare(String expertKey, String query, RunFlags f) {
@@ -85,7 +89,7 @@ final class Invocation {
         ConfigSource.Environment environment = ConfigSource.environment(config, f.envPath, cwd);
         Map<String, String> env = environment.merged();
 
-        String runtime = selectRuntime(f.runtime != null ? f.runtime : config.runtime(), env);
+        String runtime = selectRuntime(f.runtime != null ? f.runtime : config.runtime());
         Path workspace = workspace(f.workspace, cwd);
 
         ProviderConfig providerConfig = config.provider() == null ? ProviderConfig.DEFAULT : config.provider();
@@ -128,7 +132,9 @@ final class Invocation {
         Storage storage = new FileStorage(storageRoot);
         CheckpointSelection.Selected selected = CheckpointSelection.select(storage, f, expertKey, query);
 
-        Map<String, ExpertConfig> experts = config.experts();
+        LockedRun locked = lock(f.config, config, cwd);
+        Map<String, ExpertConfig> experts = new java.util.LinkedHashMap<>(locked.registryExperts());
+        experts.putAll(config.experts());
         if (!experts.containsKey(expertKey)) {
             throw new UserError("Expert \"" + expertKey + "\" not found in perstack.toml");
         }
@@ -141,7 +147,41 @@ final class Invocation {
                 config.perstackBaseSkillCommand(), env, System.getenv("PERSTACK_PROXY_URL"), f.verbose, now, now,
                 runtime, workspace, List.copyOf(f.env), maxCost, resultCap, config.pricing());
         return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
-                provider);
+                provider, locked);
+    }
+
+    /**
+     * The lock of skills.md §8: next to a local {@code --config}, else the first {@code perstack.lock} upward from
+     * the current directory; none for a remote config. An unusable lock is ignored with a warning; a registry entry
+     * that fails its digest stops the command.
+     */
+    static LockedRun lock(String configFlag, PerstackConfig config, Path cwd) {
+        LockedRun none = new LockedRun(Map.of(), Map.of());
+        if (config.source() == null) {
+            return none;
+        }
+        Path file = null;
+        if (configFlag != null) {
+            file = config.source().toAbsolutePath().getParent().resolve(Lockfile.FILE_NAME);
+        } else {
+            for (Path dir = cwd; dir != null && file == null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve(Lockfile.FILE_NAME))) {
+                    file = dir.resolve(Lockfile.FILE_NAME);
+                }
+            }
+        }
+        if (file == null || !Files.isRegularFile(file)) {
+            return none;
+        }
+        try {
+            return LockedRun.of(Lockfile.read(file), "sha256:" + config.sha256(), config.experts(),
+                    System.err::println);
+        } catch (Lockfile.Invalid e) {
+            System.err.println("Ignoring perstack.lock: " + e.getMessage());
+            return none;
+        } catch (LockedRun.DigestMismatch e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     /** Runs the job, printing events as JSON lines; SIGINT/SIGTERM cancel it and set the exit code. */
@@ -152,7 +192,7 @@ final class Invocation {
             control.cancel();
         });
         RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout)), control,
-                s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot);
+                s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor);
         try {
             return Perstack.run(setting, checkpoint, options);
         } catch (UserError e) {
@@ -166,7 +206,7 @@ final class Invocation {
         return signalExit.get();
     }
 
-    private static String selectRuntime(String requested, Map<String, String> env) {
+    static String selectRuntime(String requested) {
         try {
             String runtime = RuntimeSelection.select(requested, System.getenv("PATH"));
             if (RuntimeSelection.LOCAL.equals(runtime)) {

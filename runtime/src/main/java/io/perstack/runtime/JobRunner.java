@@ -4,6 +4,8 @@ import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.event.Event;
 import io.perstack.core.event.EventPayload;
 import io.perstack.core.id.Ids;
+import io.perstack.core.launch.EnvironmentPolicy;
+import io.perstack.core.launch.ProcessLauncher;
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.CheckpointStatus;
 import io.perstack.core.model.DelegatedBy;
@@ -26,6 +28,9 @@ import io.perstack.runtime.prompt.Instruction;
 import io.perstack.skills.DelegateSkill;
 import io.perstack.skills.SkillSet;
 import io.perstack.skills.base.BaseSkillHost;
+import io.perstack.skills.mcp.McpLimits;
+import io.perstack.skills.mcp.McpServer;
+import io.perstack.skills.mcp.McpSetup;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +54,7 @@ final class JobRunner {
     private final Emitter emitter;
     private final LlmClient llm;
     private final BaseSkillHost baseSkill;
+    private final McpSetup mcp;
     private final String workingDirectory;
     private final CostMeter cost;
     private Job job;
@@ -63,8 +69,14 @@ final class JobRunner {
         if (options.storageRoot() != null) {
             denied.add(options.storageRoot().toAbsolutePath().normalize());
         }
+        ProcessLauncher launcher = IsolationBackends.launcherFor(setting.runtime());
         this.baseSkill = BaseSkillHost.open(workspace, denied, options.maskedEnvFiles(),
-                IsolationBackends.launcherFor(setting.runtime()), setting.env(), setting.extraEnvNames());
+                launcher, setting.env(), setting.extraEnvNames());
+        // One environment builder for every launch path (SR-34): the same policy as exec, plus each skill's own
+        // requiredEnv inside SkillSet.
+        this.mcp = new McpSetup(launcher, EnvironmentPolicy.local(setting.env(), setting.extraEnvNames()), workspace,
+                setting.perstackBaseSkillCommand(), new McpServer.RemoteAccess(null, setting.proxyUrl()),
+                McpLimits.DEFAULT, Version.current(), null);
         String provider = setting.providerConfig().providerName();
         this.cost = new CostMeter(ModelCatalog.price(provider, setting.model(), setting.pricing()),
                 existing == null || existing.estimatedCostUsd() == null ? 0 : existing.estimatedCostUsd());
@@ -208,7 +220,8 @@ final class JobRunner {
                 interactiveCall(setting)));
         boolean delegated = given != null && given.delegatedBy() != null;
         SkillSet skills = SkillSet.start(new SkillSet.Spec(expert, delegated, baseSkill,
-                key -> Optional.ofNullable(setting.experts().get(key)), p -> emitRuntime(setting, p)));
+                key -> Optional.ofNullable(setting.experts().get(key)), p -> emitRuntime(setting, p),
+                mcp.withLockedTools(options.lockedTools().apply(expert))));
         try {
             Checkpoint initial = initialCheckpoint(setting, expert, given);
             options.storage().beginRun(setting.jobId(), setting.runId(), given);
@@ -220,11 +233,6 @@ final class JobRunner {
             return loop.run(initial);
         } finally {
             skills.close();
-            for (var s : skills.skills()) {
-                if (s instanceof io.perstack.skills.ToolSkill) {
-                    emitRuntime(setting, new EventPayload.SkillDisconnected(s.name()));
-                }
-            }
             options.storage().storeRunSetting(setting.jobId(), setting.runId(),
                     setting.toStored(System.currentTimeMillis()));
             options.storage().endRun(setting.jobId(), setting.runId());

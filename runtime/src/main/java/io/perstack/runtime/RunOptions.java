@@ -1,5 +1,7 @@
 package io.perstack.runtime;
 
+import io.perstack.core.config.ExpertConfig;
+import io.perstack.core.tool.ToolDefinition;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.Providers;
@@ -8,6 +10,7 @@ import io.perstack.runtime.storage.FileStorage;
 import io.perstack.runtime.storage.Storage;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -21,14 +24,24 @@ import java.util.function.Function;
  *                       named by the setting
  * @param maskedEnvFiles env files loaded for this invocation; file tools refuse them
  * @param storageRoot    the storage root, refused by file tools when it lies inside the workspace
+ * @param lockedTools    tool definitions from {@code perstack.lock} for an Expert, by skill name, or {@code null}
+ *                       when the lock has no usable entry for it (skills.md §8)
  */
 public record RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
-                         Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot) {
+                         Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
+                         Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools) {
     public RunOptions {
         listeners = List.copyOf(listeners);
         maskedEnvFiles = maskedEnvFiles == null ? List.of() : List.copyOf(maskedEnvFiles);
         control = control == null ? RunControl.none() : control;
         llm = llm == null ? RunOptions::providerClient : llm;
+        lockedTools = lockedTools == null ? expert -> null : lockedTools;
+    }
+
+    /** Without a lockfile: every skill's tools come from its server. */
+    public RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
+                      Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot) {
+        this(storage, listeners, control, llm, maskedEnvFiles, storageRoot, null);
     }
 
     /**
@@ -43,7 +56,7 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
 
     /** The same options with cancellation and the {@code shouldContinueRun} hook of {@code control}. */
     public RunOptions withControl(RunControl control) {
-        return new RunOptions(storage, listeners, control, llm, maskedEnvFiles, storageRoot);
+        return new RunOptions(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools);
     }
 
     private static LlmClient providerClient(RunSetting setting) {

@@ -39,6 +39,7 @@ import io.perstack.skills.DelegateSkill;
 import io.perstack.skills.InteractiveSkill;
 import io.perstack.skills.Skill;
 import io.perstack.skills.SkillSet;
+import io.perstack.skills.SkillStartException;
 import io.perstack.skills.ToolCallContext;
 import io.perstack.skills.ToolSkill;
 import io.perstack.skills.base.InProcessBaseSkill;
@@ -349,6 +350,12 @@ public final class RunLoop {
         EventPayload.State early = beforeGeneration();
         if (early != null || ctx.control().isCancelled()) {
             return early;
+        }
+        try {
+            // A lazily started skill is awaited here, by the first request that needs its tools (skills.md §1).
+            ctx.skills().tools();
+        } catch (SkillStartException e) {
+            return stopByError(new RunError("SkillInitError", e.getMessage(), null, false));
         }
         GenerationOutcome outcome = generate(checkpoint.messagesOrEmpty(), true, null);
         if (ctx.control().isCancelled()) {

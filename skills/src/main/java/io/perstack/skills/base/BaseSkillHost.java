@@ -1,18 +1,27 @@
 package io.perstack.skills.base;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.base.BaseSkill;
 import io.perstack.base.BaseSkillOptions;
+import io.perstack.base.BaseToolResult;
+import io.perstack.core.id.Ids;
+import io.perstack.core.json.Json;
 import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.ProcessLauncher;
+import io.perstack.core.model.MessagePart;
+import io.perstack.core.model.Todo;
+import io.perstack.core.model.ToolResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The in-process base skill shared by every run of one job. Tool state that belongs to a conversation (todos) is
  * not kept here but passed with each call, so parallel delegates never see each other's.
  */
 public final class BaseSkillHost implements AutoCloseable {
+    private static final Set<String> MEDIA_TOOLS = Set.of("readImageFile", "readPdfFile");
     private final BaseSkill skill;
 
     private BaseSkillHost(BaseSkill skill) {
@@ -36,6 +45,37 @@ public final class BaseSkillHost implements AutoCloseable {
 
     BaseSkill skill() {
         return skill;
+    }
+
+    /**
+     * For the base skill running as a process: its {@code readImageFile}/{@code readPdfFile} answer
+     * {@code {path, mimeType, size}}, and the file is read here, through the confined workspace accessor, and inlined
+     * (runtime.md §8.3, SR-44). A path outside the workspace fails like any other read. Other results pass unchanged.
+     */
+    public ToolResult inlineNamedFile(ToolResult result) {
+        if (!MEDIA_TOOLS.contains(result.toolName()) || result.result().size() != 1
+                || !(result.result().getFirst() instanceof MessagePart.TextPart text)
+                || Boolean.TRUE.equals(result.isError())) {
+            return result;
+        }
+        String path;
+        try {
+            JsonNode named = Json.mapper().readTree(text.text());
+            if (named == null || !named.path("path").isTextual()) {
+                return result;
+            }
+            path = named.path("path").asText();
+        } catch (java.io.IOException | RuntimeException notJson) {
+            return result;
+        }
+        BaseToolResult read = skill.call(result.toolName(), Json.object().put("path", path), Todo.EMPTY);
+        if (read.isError()) {
+            String reason = read.contents().stream().filter(MessagePart.TextPart.class::isInstance)
+                    .map(p -> ((MessagePart.TextPart) p).text()).findFirst().orElse("unreadable");
+            return new ToolResult(result.id(), result.skillName(), result.toolName(),
+                    List.of(new MessagePart.TextPart(Ids.next(), "Failed to read file \"" + path + "\": " + reason)));
+        }
+        return new ToolResult(result.id(), result.skillName(), result.toolName(), read.contents(), null);
     }
 
     @Override

@@ -1,0 +1,66 @@
+package io.perstack.runtime;
+
+import io.perstack.core.config.ExpertConfig;
+import io.perstack.core.event.EventPayload;
+import io.perstack.core.launch.EnvironmentPolicy;
+import io.perstack.core.launch.ProcessLauncher;
+import io.perstack.core.tool.ToolDefinition;
+import io.perstack.skills.DelegateSkill;
+import io.perstack.skills.Skill;
+import io.perstack.skills.SkillSet;
+import io.perstack.skills.base.BaseSkillHost;
+import io.perstack.skills.mcp.McpLimits;
+import io.perstack.skills.mcp.McpServer;
+import io.perstack.skills.mcp.McpSetup;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Starts an Expert's skills once through the chosen isolation backend and lists their tools after pick/omit, then
+ * closes them: what {@code perstack install} records in the lock (cli.md §6). Delegate tools are left out; a run
+ * builds them from the Experts it resolves.
+ */
+public final class ToolCollection {
+    private ToolCollection() {}
+
+    /**
+     * How to reach the skills.
+     *
+     * @param runtime          the isolation backend name
+     * @param workspace        working directory of skill processes
+     * @param env              the merged environment (each skill still receives only what skills.md §4 allows)
+     * @param extraEnvNames    {@code --env} names
+     * @param baseSkillCommand {@code perstackBaseSkillCommand}, or {@code null}
+     * @param proxyUrl         {@code PERSTACK_PROXY_URL}, or {@code null}
+     * @param events           runtime events of the skills (starting, connected, stderr)
+     */
+    public record Setting(String runtime, Path workspace, Map<String, String> env, List<String> extraEnvNames,
+                          List<String> baseSkillCommand, String proxyUrl, Consumer<EventPayload.Runtime> events) {}
+
+    public static List<ToolDefinition> collect(ExpertConfig expert, Map<String, ExpertConfig> experts,
+                                               Setting setting) {
+        ProcessLauncher launcher = IsolationBackends.launcherFor(setting.runtime());
+        Path workspace = setting.workspace().toAbsolutePath().normalize();
+        try (BaseSkillHost base = BaseSkillHost.open(workspace, List.of(), List.of(), launcher, setting.env(),
+                setting.extraEnvNames())) {
+            McpSetup mcp = new McpSetup(launcher, EnvironmentPolicy.local(setting.env(), setting.extraEnvNames()),
+                    workspace, setting.baseSkillCommand(), new McpServer.RemoteAccess(null, setting.proxyUrl()),
+                    McpLimits.DEFAULT, Version.current(), null);
+            try (SkillSet skills = SkillSet.start(new SkillSet.Spec(expert, false, base,
+                    key -> Optional.ofNullable(experts.get(key)), setting.events(), mcp))) {
+                List<ToolDefinition> tools = new ArrayList<>();
+                for (ToolDefinition t : skills.tools()) {
+                    Skill owner = skills.skillFor(t.name()).orElseThrow();
+                    if (!(owner instanceof DelegateSkill)) {
+                        tools.add(t);
+                    }
+                }
+                return List.copyOf(tools);
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.perstack.skills.mcp;
+
+import io.perstack.core.launch.LaunchSpec;
+import io.perstack.core.launch.ProcessLauncher;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+
+/** Where an MCP skill's server is: a process we launch, or a remote endpoint. */
+public sealed interface McpServer {
+
+    /**
+     * A stdio server started through the isolation backend.
+     *
+     * @param argv     the skill's own command line, as reported in {@code skillStarting} (not the backend's wrapper)
+     * @param spec     what the launcher starts: {@code argv}, the workspace as cwd and the skill's environment
+     * @param launcher the isolation backend
+     */
+    record Stdio(List<String> argv, LaunchSpec spec, ProcessLauncher launcher) implements McpServer {
+        public Stdio {
+            argv = List.copyOf(argv);
+        }
+    }
+
+    /**
+     * A remote server reached from the host (skills.md §7).
+     *
+     * @param endpoint  the configured URL
+     * @param streamable {@code true} for streamable HTTP, {@code false} for the older HTTP+SSE transport
+     * @param access    TLS and proxy settings of the connection
+     */
+    record Remote(String endpoint, boolean streamable, RemoteAccess access) implements McpServer {}
+
+    /**
+     * How the host reaches remote servers.
+     *
+     * @param sslContext trust for TLS; {@code null} for the JDK's default (certificate checks are always on)
+     * @param proxyUrl   {@code PERSTACK_PROXY_URL}, or {@code null}
+     */
+    record RemoteAccess(SSLContext sslContext, String proxyUrl) {
+        public static final RemoteAccess DEFAULT = new RemoteAccess(null, null);
+    }
+}

@@ -1,0 +1,77 @@
+package io.perstack.skills.mcp;
+
+import io.modelcontextprotocol.spec.McpSchema;
+import io.perstack.core.id.Ids;
+import io.perstack.core.json.Json;
+import io.perstack.core.model.MessagePart.FileInlinePart;
+import io.perstack.core.model.MessagePart.ImageInlinePart;
+import io.perstack.core.model.MessagePart.ResultContent;
+import io.perstack.core.model.MessagePart.TextPart;
+import io.perstack.core.model.ToolCall;
+import io.perstack.core.model.ToolResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MCP tool results as message parts (runtime.md §8.3). Text stays text, images and embedded blobs become inline
+ * parts, audio and resource links are dropped; a result with nothing left says so, so the model is never answered
+ * with silence. Text size is capped later by the loop (toolResultMaxBytes); inline parts are capped here.
+ */
+final class ResultParts {
+    /** runtime.md §8.4: the hard cap of one inline part from an MCP skill. */
+    static final long MAX_INLINE_PART_BYTES = 32L * 1024 * 1024;
+
+    private ResultParts() {}
+
+    static ToolResult convert(ToolCall call, McpSchema.CallToolResult result) {
+        List<ResultContent> parts = new ArrayList<>();
+        List<McpSchema.Content> content = result.content() == null ? List.of() : result.content();
+        for (McpSchema.Content c : content) {
+            switch (c) {
+                case McpSchema.TextContent t -> parts.add(text(t.text()));
+                case McpSchema.ImageContent i -> {
+                    if (i.data() != null && i.mimeType() != null) {
+                        if (tooLarge(i.data())) {
+                            return error(call, "result part too large");
+                        }
+                        parts.add(new ImageInlinePart(Ids.next(), i.data(), i.mimeType()));
+                    }
+                }
+                case McpSchema.EmbeddedResource r -> {
+                    switch (r.resource()) {
+                        case McpSchema.TextResourceContents t -> parts.add(text(t.text()));
+                        case McpSchema.BlobResourceContents b -> {
+                            if (b.blob() != null && b.mimeType() != null) {
+                                if (tooLarge(b.blob())) {
+                                    return error(call, "result part too large");
+                                }
+                                parts.add(new FileInlinePart(Ids.next(), b.blob(), b.mimeType()));
+                            }
+                        }
+                        default -> { }
+                    }
+                }
+                default -> { } // audio and resource links: the model cannot use them (TypeScript behaviour)
+            }
+        }
+        if (content.isEmpty()) {
+            parts.add(text("Tool " + call.toolName() + " returned nothing with arguments: " + Json.write(call.args())));
+        }
+        return new ToolResult(call.id(), call.skillName(), call.toolName(), parts,
+                Boolean.TRUE.equals(result.isError()) ? Boolean.TRUE : null);
+    }
+
+    private static TextPart text(String text) {
+        return new TextPart(Ids.next(), text == null || text.isEmpty() ? "Error: No content" : text);
+    }
+
+    private static boolean tooLarge(String base64) {
+        return base64.length() / 4L * 3 > MAX_INLINE_PART_BYTES;
+    }
+
+    /** A failed call as the model sees it: {@code Error calling tool <name>: <message>} (not fatal to the run). */
+    static ToolResult error(ToolCall call, String message) {
+        return new ToolResult(call.id(), call.skillName(), call.toolName(),
+                List.of(new TextPart(Ids.next(), "Error calling tool " + call.toolName() + ": " + message)));
+    }
+}
