@@ -71,23 +71,34 @@ class AttemptCompletionTest {
     }
 
     @Test
-    void completionInABatchRunsAfterItsSiblingsAndEveryCallIsAnswered() {
-        // The "MCP" sibling is the base skill's healthCheck: MCP skills are not available on this branch yet.
-        try (Scenario s = Scenario.of(dir, Scenario.oneExpert("worker"), """
+    void completionInABatchWithAnMcpCallRunsTheMcpCallFirstAndEveryCallIsAnswered() {
+        String toml = McpSkillsTest.expert("worker", "")
+                + McpSkillsTest.hostileSkill("worker", "hostile", "pick = [\"echo\"]");
+        try (Scenario s = Scenario.of(dir, toml, """
                 {"replies":[
                   {"toolCalls":[{"id":"toolu_done","name":"attemptCompletion","input":{}},
-                                {"id":"toolu_health","name":"healthCheck","input":{}}]},
-                  {"text":"Healthy and done."}]}""")) {
-            CliRun run = s.run("worker", "Check and finish");
+                                {"id":"toolu_echo","name":"echo","input":{"text":"BEFORE-DONE"}}]},
+                  {"text":"Echoed and done."}]}""")) {
+            CliRun run = s.run("worker", "Echo and finish");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.stateTypes()).containsSubsequence("callTools", "attemptCompletion", "completeRun")
+                    .doesNotContain("resolveToolResults");
             JsonNode completion = run.first("attemptCompletion");
-            assertThat(completion.path("toolResults").findValuesAsText("toolName"))
-                    .containsExactly("healthCheck", "attemptCompletion");
+            JsonNode results = completion.path("toolResults");
+            assertThat(results).hasSize(2);
+            assertThat(DelegationTest.ids(results)).containsExactly("toolu_echo", "toolu_done");
+            assertThat(results.findValuesAsText("skillName")).containsExactly("hostile", "@perstack/base");
+            assertThat(InteractiveTest.resultPartText(results.get(0))).isEqualTo("echo: BEFORE-DONE");
             assertThat(completion.path("toolResult").path("id").asText()).isEqualTo("toolu_done");
-            RecordedRequest next = s.server().requests().get(1);
-            assertThat(toolResultIds(next)).containsExactly("toolu_health", "toolu_done");
-            assertThat(InteractiveTest.resultText(next, "toolu_health")).contains("\"status\"");
+            // The tool-less result request answers both calls in one tool message.
+            List<RecordedRequest> requests = s.server().requests();
+            assertThat(requests).hasSize(2);
+            RecordedRequest next = requests.get(1);
+            assertThat(toolNames(next)).isEmpty();
+            assertThat(InteractiveTest.lastToolMessageIds(next)).containsExactly("toolu_echo", "toolu_done");
+            assertThat(InteractiveTest.resultText(next, "toolu_echo")).isEqualTo("echo: BEFORE-DONE");
+            assertThat(run.last("completeRun").path("text").asText()).isEqualTo("Echoed and done.");
         }
     }
 

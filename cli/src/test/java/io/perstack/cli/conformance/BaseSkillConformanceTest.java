@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.testkit.cli.CliRun;
+import io.perstack.testkit.llm.RecordedRequest;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** C-32, C-33, C-40, C-42…C-44, C-46, C-47, C-52: the in-process base skill as a run sees it. */
+/**
+ * C-32, C-33, C-40, C-42…C-44, C-46, C-47, C-52: the in-process base skill as a run sees it; in C-43 next to the
+ * hostile MCP server's {@code echo}.
+ */
 class BaseSkillConformanceTest {
     @TempDir
     Path dir;
@@ -57,22 +61,49 @@ class BaseSkillConformanceTest {
     }
 
     @Test
-    void pdfAndImageAreInlinedIntoTheNextRequest() throws Exception {
+    void pdfImageAndMcpCallsOfOneBatchAllRunAndTheFilesAreInlinedIntoTheNextRequest() throws Exception {
         byte[] pdf = fixture("one-page.pdf");
         byte[] gif = fixture("pixel.gif");
+        String pdf64 = Base64.getEncoder().encodeToString(pdf);
+        String gif64 = Base64.getEncoder().encodeToString(gif);
         Files.write(dir.resolve("doc.pdf"), pdf);
         Files.write(dir.resolve("pixel.gif"), gif);
-        try (Scenario s = Scenario.of(dir, Scenario.oneExpert("worker"), """
-                {"replies":[{"toolCalls":[%s,%s]},{"text":"seen"}]}""".formatted(
+        String toml = McpSkillsTest.expert("e2e-special-tools", "")
+                + McpSkillsTest.hostileSkill("e2e-special-tools", "hostile", "pick = [\"echo\"]");
+        try (Scenario s = Scenario.of(dir, toml, """
+                {"replies":[{"toolCalls":[%s,%s,%s]},{"text":"seen"}]}""".formatted(
                 toolCall("t1", "readPdfFile", "{\"path\":\"doc.pdf\"}"),
-                toolCall("t2", "readImageFile", "{\"path\":\"pixel.gif\"}")))) {
-            CliRun run = s.run("worker", "Look");
+                toolCall("t2", "readImageFile", "{\"path\":\"pixel.gif\"}"),
+                toolCall("t3", "echo", "{\"text\":\"SPECIAL-ECHO\"}")))) {
+            CliRun run = s.run("e2e-special-tools", "Look");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.first("callTools").path("toolCalls")).hasSize(2);
-            String next = s.server().requests().get(1).bodyText();
-            assertThat(next).contains(Base64.getEncoder().encodeToString(pdf))
-                    .contains(Base64.getEncoder().encodeToString(gif));
+            assertThat(run.count("callTools")).isEqualTo(1);
+            assertThat(run.first("callTools").path("toolCalls")).hasSize(3);
+            JsonNode results = run.first("resolveToolResults").path("toolResults");
+            assertThat(results.findValuesAsText("toolName")).containsExactly("readPdfFile", "readImageFile", "echo");
+            assertThat(results.findValuesAsText("skillName"))
+                    .containsExactly("@perstack/base", "@perstack/base", "hostile");
+            JsonNode pdfPart = results.get(0).path("result").get(0);
+            assertThat(pdfPart.path("type").asText()).isEqualTo("fileInlinePart");
+            assertThat(pdfPart.path("mimeType").asText()).isEqualTo("application/pdf");
+            JsonNode gifPart = results.get(1).path("result").get(0);
+            assertThat(gifPart.path("type").asText()).isEqualTo("imageInlinePart");
+            assertThat(gifPart.path("mimeType").asText()).isEqualTo("image/gif");
+            assertThat(results.get(2).path("result").get(0).path("text").asText()).isEqualTo("echo: SPECIAL-ECHO");
+
+            // One tool message answers all three; the files travel inline, byte for byte (the image inside its
+            // tool result, the PDF in the user turn that follows the results).
+            RecordedRequest next = s.server().requests().get(1);
+            assertThat(InteractiveTest.lastToolMessageIds(next)).containsExactly("t1", "t2", "t3");
+            JsonNode messages = next.body().path("messages");
+            assertThat(messages.get(2).findValuesAsText("data")).containsExactly(gif64);
+            assertThat(messages.get(2).findValuesAsText("media_type")).containsExactly("image/gif");
+            assertThat(messages).hasSize(4);
+            assertThat(messages.get(3).path("role").asText()).isEqualTo("user");
+            assertThat(messages.get(3).findValuesAsText("data")).containsExactly(pdf64);
+            assertThat(messages.get(3).findValuesAsText("media_type")).containsExactly("application/pdf");
+            assertThat(InteractiveTest.resultText(next, "t3")).isEqualTo("echo: SPECIAL-ECHO");
         }
     }
 

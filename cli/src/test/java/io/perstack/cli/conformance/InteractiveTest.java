@@ -9,15 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.testkit.cli.CliRun;
 import io.perstack.testkit.llm.RecordedRequest;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * C-01, C-06…C-09: interactive tools stop the run for a human; {@code -i} answers the pending call; mixed batches
- * run in the documented order; delegated Experts never get interactive tools.
- *
- * <p>MCP skills are not available on this branch yet, so the "MCP" call of the mixed batch is the in-process base
- * skill's {@code healthCheck}: it is classified and executed exactly like an MCP tool (runtime.md §8.1).
+ * (the hostile MCP server's {@code echo}, a delegate and an interactive tool) run in the documented order; delegated
+ * Experts never get interactive tools.
  */
 class InteractiveTest {
     private static final String ASK_USER = """
@@ -49,9 +49,10 @@ class InteractiveTest {
 
             [experts."e2e-mixed-tools"]
             description = "Uses every kind of tool at once"
-            instruction = "Check health, delegate to the helper and ask the user, all at once."
+            instruction = "Echo, delegate to the helper and ask the user, all at once."
             delegates = ["e2e-helper"]
-            """ + ASK_USER.formatted("e2e-mixed-tools", "askUser") + """
+            """ + ASK_USER.formatted("e2e-mixed-tools", "askUser")
+            + McpSkillsTest.hostileSkill("e2e-mixed-tools", "hostile", "pick = [\"echo\"]") + """
 
             [experts."e2e-helper"]
             description = "Helps"
@@ -106,58 +107,71 @@ class InteractiveTest {
     }
 
     @Test
-    void mixedBatchRunsToolsThenTheDelegateThenStopsForTheHumanWhoseAnswerGoesToThePendingCall() {
+    void mixedBatchRunsTheMcpCallThenTheDelegateThenStopsForTheHumanWhoseAnswerGoesToTheInteractiveCall() {
         try (Scenario s = Scenario.of(dir, MIXED, """
                 {"replies":[
                   {"toolCalls":[{"id":"toolu_ask","name":"askUser","input":{"question":"OK?"}},
                                 {"id":"toolu_help","name":"e2e-helper","input":{"query":"HELPER-QUERY"}},
-                                {"id":"toolu_health","name":"healthCheck","input":{}}]},
+                                {"id":"toolu_echo","name":"echo","input":{"text":"MIXED-ECHO"}}]},
                   {"text":"HELPER-RESULT"},
                   {"text":"All three answered."}]}""")) {
             CliRun run = s.run("e2e-mixed-tools", "Do everything");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             // C-06: calls ordered MCP → delegate → interactive whatever order the model used.
-            assertThat(run.first("callTools").path("toolCalls").findValuesAsText("toolName"))
-                    .containsExactly("healthCheck", "e2e-helper", "askUser");
+            JsonNode calls = run.first("callTools").path("toolCalls");
+            assertThat(calls.findValuesAsText("toolName")).containsExactly("echo", "e2e-helper", "askUser");
+            assertThat(calls.findValuesAsText("skillName")).containsExactly("hostile", "e2e-helper", "user-input");
             assertThat(run.stateTypes()).containsSubsequence("startRun", "callTools", "callDelegate",
                     "stopRunByDelegate", "startRun", "completeRun", "startRun", "resumeToolCalls",
                     "callInteractiveTool", "stopRunByInteractiveTool");
             assertThat(delegationTrace(run)).containsExactly("startRun:e2e-mixed-tools",
                     "callDelegate:e2e-mixed-tools", "stopRunByDelegate:e2e-mixed-tools", "startRun:e2e-helper",
                     "completeRun:e2e-helper", "startRun:e2e-mixed-tools");
+            // The MCP call ran before the delegation: its result is already among the partial results.
             JsonNode delegated = run.first("stopRunByDelegate").path("checkpoint");
-            assertThat(delegated.path("partialToolResults").findValuesAsText("toolName"))
-                    .containsExactly("healthCheck");
+            assertThat(DelegationTest.ids(delegated.path("partialToolResults"))).containsExactly("toolu_echo");
+            assertThat(resultPartText(delegated.path("partialToolResults").get(0))).isEqualTo("echo: MIXED-ECHO");
             assertThat(delegated.path("pendingToolCalls").findValuesAsText("toolName")).containsExactly("askUser");
             JsonNode stopped = run.last("stopRunByInteractiveTool").path("checkpoint");
-            assertThat(stopped.path("partialToolResults").findValuesAsText("toolName"))
-                    .containsExactly("healthCheck", "e2e-helper");
+            assertThat(stopped.path("status").asText()).isEqualTo("stoppedByInteractiveTool");
+            JsonNode partial = stopped.path("partialToolResults");
+            assertThat(DelegationTest.ids(partial)).containsExactly("toolu_echo", "toolu_help");
+            assertThat(partial.findValuesAsText("skillName")).containsExactly("hostile", "delegate/e2e-helper");
+            assertThat(resultPartText(partial.get(0))).isEqualTo("echo: MIXED-ECHO");
             assertThat(DelegationTest.ids(stopped.path("pendingToolCalls"))).containsExactly("toolu_ask");
+            assertThat(run.last("callInteractiveTool").path("toolCall").path("id").asText()).isEqualTo("toolu_ask");
 
-            // C-09: the delegated helper is not offered its interactive tool; the coordinator is.
+            // C-09: the delegated helper is not offered its interactive tool (nor the parent's MCP skill).
             RecordedRequest coordinator = s.server().requests().get(0);
             RecordedRequest helper = s.server().requests().get(1);
-            assertThat(toolNames(coordinator)).contains("askUser", "healthCheck", "e2e-helper");
-            assertThat(toolNames(helper)).contains("healthCheck").doesNotContain("askHelperUser", "askUser");
+            assertThat(toolNames(coordinator)).contains("askUser", "echo", "e2e-helper");
+            assertThat(toolNames(helper)).contains("healthCheck").doesNotContain("askHelperUser", "askUser", "echo");
             assertThat(helper.bodyText()).doesNotContain("Ask before acting.");
+            assertThat(s.server().requests()).hasSize(2);
 
-            // C-08: a JSON answer must name a pending call; the health check was answered already.
+            // C-08: a JSON answer must name a pending call; the MCP call was answered already.
             String checkpointId = stopped.path("id").asText();
             CliRun wrongId = s.run("e2e-mixed-tools", """
-                    {"toolCallId":"toolu_health","toolName":"healthCheck","skillName":"@perstack/base","text":"x"}""",
+                    {"toolCallId":"toolu_echo","toolName":"echo","skillName":"hostile","text":"x"}""",
                     "--continue-job", run.jobId(), "-i");
             assertThat(wrongId.exitCode()).isEqualTo(1);
-            assertThat(wrongId.stderr()).contains("Tool call toolu_health is not pending in checkpoint "
+            assertThat(wrongId.stderr()).contains("Tool call toolu_echo is not pending in checkpoint "
                     + checkpointId);
 
-            // C-07: a plain answer goes to pendingToolCalls[0] (the interactive call), not to the first call.
+            // C-07: a plain answer goes to pendingToolCalls[0] (the interactive call), not to the MCP call that
+            // comes first in the expert message; nothing is left pending, so no call runs again.
             CliRun answered = s.run("e2e-mixed-tools", "yes", "--continue-job", run.jobId(), "-i");
             assertThat(answered.exitCode()).as(answered.toString()).isZero();
+            assertThat(answered.first("initializeRuntime").path("interactiveToolCall").path("toolCallId").asText())
+                    .isEqualTo("toolu_ask");
+            assertThat(answered.stateTypes()).startsWith("startRun", "finishAllToolCalls")
+                    .doesNotContain("resumeToolCalls", "callTools");
             assertThat(answered.last("completeRun").path("text").asText()).isEqualTo("All three answered.");
             RecordedRequest last = s.server().requests().getLast();
-            assertThat(toolResultIds(last)).containsExactlyInAnyOrder("toolu_health", "toolu_help", "toolu_ask");
+            assertThat(lastToolMessageIds(last)).containsExactly("toolu_echo", "toolu_help", "toolu_ask");
             assertThat(resultText(last, "toolu_ask")).isEqualTo("yes");
+            assertThat(resultText(last, "toolu_echo")).isEqualTo("echo: MIXED-ECHO");
             assertThat(resultText(last, "toolu_help")).isEqualTo("HELPER-RESULT");
 
             // C-08: a completed checkpoint is not waiting for an answer.
@@ -167,6 +181,35 @@ class InteractiveTest {
             assertThat(notWaiting.stderr()).contains("Checkpoint " + completedId
                     + " is not waiting for an interactive tool result (status: completed)");
         }
+    }
+
+    /** The text of a checkpoint's tool result (its single text part). */
+    static String resultPartText(JsonNode toolResult) {
+        assertThat(toolResult.path("result")).hasSize(1);
+        return toolResult.path("result").get(0).path("text").asText();
+    }
+
+    /**
+     * The ids answered by the tool message of an Anthropic request: the user turn right after the last assistant
+     * turn, made of tool results only (files from those results may follow in a further user turn).
+     */
+    static List<String> lastToolMessageIds(RecordedRequest request) {
+        JsonNode messages = request.body().path("messages");
+        int lastAssistant = -1;
+        for (int i = 0; i < messages.size(); i++) {
+            if ("assistant".equals(messages.get(i).path("role").asText())) {
+                lastAssistant = i;
+            }
+        }
+        assertThat(lastAssistant).as("an assistant turn").isNotNegative().isLessThan(messages.size() - 1);
+        JsonNode toolMessage = messages.get(lastAssistant + 1);
+        assertThat(toolMessage.path("role").asText()).isEqualTo("user");
+        List<String> ids = new ArrayList<>();
+        for (JsonNode block : toolMessage.path("content")) {
+            assertThat(block.path("type").asText()).isEqualTo("tool_result");
+            ids.add(block.path("tool_use_id").asText());
+        }
+        return ids;
     }
 
     /** The text of the tool result answering {@code toolUseId} in an Anthropic request. */
