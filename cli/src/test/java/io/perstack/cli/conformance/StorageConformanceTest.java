@@ -143,6 +143,40 @@ class StorageConformanceTest {
         }
     }
 
+    @Test
+    void jobKilledAtTwentyRandomPointsResumesEveryTime() throws Exception {
+        java.util.Random random = new java.util.Random(20261130L);
+        try (Scenario s = Scenario.of(dir, Scenario.oneExpert("looper"), """
+                {"replies":[{"text":"finished after twenty kills","match":{"bodyContains":"FINISH NOW"}},
+                            {"toolCalls":[{"id":"toolu_x","name":"healthCheck","input":{}}],"repeat":5000,
+                             "delayMs":20}]}""")) {
+            Path job = s.storage().resolve("jobs/killed");
+            for (int kill = 1; kill <= 20; kill++) {
+                PerstackCli.Running running = kill == 1
+                        ? s.cli().start("run", "looper", "Loop", "--runtime", "local", "--job-id", "killed",
+                                "--max-steps", "100000")
+                        : s.cli().start("run", "looper", "Go on", "--runtime", "local", "--continue-job", "killed",
+                                "--max-steps", "100000");
+                if (kill == 1) {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(job.resolve("checkpoints"))
+                            && countFiles(job.resolve("checkpoints")) >= 1);
+                }
+                // Anywhere from JVM start-up to several steps in: before, during or after a step's writes.
+                Thread.sleep(200 + random.nextInt(1300));
+                running.signal("KILL");
+                running.process().waitFor();
+                assertThat(assertEveryStoredFileParses(job)).as("after kill %d", kill).isGreaterThanOrEqualTo(1);
+            }
+            CliRun finished = s.cli().run("run", "looper", "FINISH NOW", "--runtime", "local",
+                    "--continue-job", "killed", "--max-steps", "100000");
+            assertThat(finished.exitCode()).as(finished.toString()).isZero();
+            assertThat(finished.last("completeRun").path("text").asText()).isEqualTo("finished after twenty kills");
+            // The history the last run continued is whole: it still starts with the very first query.
+            JsonNode messages = finished.last("completeRun").path("checkpoint").path("messages");
+            assertThat(messages.get(1).toString()).contains("Loop");
+        }
+    }
+
     private static long countFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.toString().endsWith(".json")).count();
