@@ -10,6 +10,7 @@ import java.util.Optional;
  */
 public final class NpmPackages {
     public static final String FILESYSTEM_SERVER = "@modelcontextprotocol/server-filesystem";
+    public static final String EVERYTHING_SERVER = "@modelcontextprotocol/server-everything";
 
     private NpmPackages() {}
 
