@@ -2,10 +2,14 @@
  * perstack-sandbox-helper: the two small jobs of the `sandbox` backend that Java cannot do between fork and exec
  * (isolation.md §6.3, §6.4). Statically linked so it runs unchanged inside any sandbox.
  *
- *   host [--join FILE]... [--rlimits] -- PROGRAM ARGS...
+ *   host [--join FILE]... [--rlimits] [--pin ROOT REL DEST]... -- PROGRAM ARGS...
  *       Runs on the host before bubblewrap: writes its own pid into each cgroup.procs FILE (so every process of
  *       the sandbox is created inside the cgroup; moving bwrap afterwards would race its first fork), sets
  *       RLIMIT_CORE to 0 and, with --rlimits, the best-effort limits used without cgroups, then execs PROGRAM.
+ *       Each --pin opens ROOT/REL one component at a time without following symbolic links and replaces the
+ *       argument "--perstack-pins" of PROGRAM with "--ro-bind-fd N DEST" for it: bubblewrap then binds exactly
+ *       the file that was checked, and a sandboxed process cannot swap it for a link to a host secret in between.
+ *       Paths that are missing or pass through a link are skipped.
  *
  *   forward SOCKET -- COMMAND ARGS...
  *       Runs inside the sandbox as its first process: listens on 127.0.0.1:3128 before the command starts (so the
@@ -25,6 +29,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -57,9 +62,52 @@ static void set_limit(int resource, rlim_t value) {
     }
 }
 
+/* Opens ROOT/REL component by component with O_NOFOLLOW; returns an inheritable O_PATH descriptor or -1. */
+static int open_beneath(const char *root, const char *relative) {
+    int dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+        return -1;
+    }
+    char path[4096];
+    if (strlen(relative) >= sizeof path) {
+        close(dir);
+        return -1;
+    }
+    strcpy(path, relative);
+    char *save = NULL;
+    for (char *part = strtok_r(path, "/", &save); part != NULL; part = strtok_r(NULL, "/", &save)) {
+        if (strcmp(part, "..") == 0 || strcmp(part, ".") == 0) {
+            close(dir);
+            return -1;
+        }
+        int next = openat(dir, part, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        close(dir);
+        if (next < 0) {
+            return -1;
+        }
+        struct stat st;
+        /* O_PATH|O_NOFOLLOW opens a symbolic link itself; refuse it rather than follow it. */
+        if (fstat(next, &st) != 0 || S_ISLNK(st.st_mode)) {
+            close(next);
+            return -1;
+        }
+        dir = next;
+    }
+    int flags = fcntl(dir, F_GETFD);
+    if (flags < 0 || fcntl(dir, F_SETFD, flags & ~FD_CLOEXEC) != 0) {
+        close(dir);
+        return -1;
+    }
+    return dir;
+}
+
+#define MAX_PINS 64
+
 static int host_mode(int argc, char **argv) {
     int i = 2;
     int rlimits = 0;
+    char *pin_args[MAX_PINS * 3];
+    int pins = 0;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
             i++;
@@ -78,6 +126,17 @@ static int host_mode(int argc, char **argv) {
             close(fd);
         } else if (strcmp(argv[i], "--rlimits") == 0) {
             rlimits = 1;
+        } else if (strcmp(argv[i], "--pin") == 0 && i + 3 < argc) {
+            int fd = open_beneath(argv[i + 1], argv[i + 2]);
+            if (fd >= 0 && pins < MAX_PINS) {
+                static char numbers[MAX_PINS][16];
+                snprintf(numbers[pins], sizeof numbers[pins], "%d", fd);
+                pin_args[pins * 3] = "--ro-bind-fd";
+                pin_args[pins * 3 + 1] = numbers[pins];
+                pin_args[pins * 3 + 2] = argv[i + 3];
+                pins++;
+            }
+            i += 3;
         } else {
             usage();
         }
@@ -90,8 +149,25 @@ static int host_mode(int argc, char **argv) {
         set_limit(RLIMIT_AS, 4ULL << 30);
         set_limit(RLIMIT_FSIZE, 1ULL << 30);
     }
-    execv(argv[i], &argv[i]);
-    die(argv[i]);
+    /* The program's arguments with the marker replaced by the pin binds. */
+    int count = argc - i;
+    char **program = calloc((size_t) (count + pins * 3 + 1), sizeof *program);
+    if (program == NULL) {
+        die("calloc");
+    }
+    int n = 0;
+    for (int k = i; k < argc; k++) {
+        if (strcmp(argv[k], "--perstack-pins") == 0) {
+            for (int p = 0; p < pins * 3; p++) {
+                program[n++] = pin_args[p];
+            }
+        } else {
+            program[n++] = argv[k];
+        }
+    }
+    program[n] = NULL;
+    execv(program[0], program);
+    die(program[0]);
     return 125;
 }
 

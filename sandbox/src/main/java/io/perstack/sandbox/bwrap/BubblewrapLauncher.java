@@ -76,8 +76,6 @@ public final class BubblewrapLauncher implements ProcessLauncher {
         try {
             EgressProxy.Listener listener = sandbox.proxy().listen(processName, sandbox.nextSocket());
             undo.add(listener);
-            PinnedPaths pinned = PinnedPaths.open(sandbox.workspace(), PROTECTED);
-            undo.add(pinned);
             limits = sandbox.limits().apply();
             ResourceLimits.Applied applied = limits;
             undo.add(() -> sandbox.limits().release(applied));
@@ -86,9 +84,10 @@ public final class BubblewrapLauncher implements ProcessLauncher {
             argv.add(sandbox.helper().toString());
             argv.add("host");
             argv.addAll(limits.helperArguments());
+            argv.addAll(pins());
             argv.add("--");
             argv.add(sandbox.bwrap().toString());
-            argv.addAll(bwrapArguments(cwd, listener.socket(), pinned, prefixes));
+            argv.addAll(bwrapArguments(cwd, listener.socket(), prefixes));
             argv.add("--");
             argv.addAll(List.of(Sandbox.HELPER, "forward", Sandbox.SOCKET, "--"));
             argv.addAll(spec.command());
@@ -120,7 +119,31 @@ public final class BubblewrapLauncher implements ProcessLauncher {
         }
     }
 
-    private List<String> bwrapArguments(String cwd, Path socket, PinnedPaths pinned, List<Path> prefixes)
+    /**
+     * The protected paths, opened by the helper component by component without following links and bound from
+     * the open descriptor ({@code --ro-bind-fd}): naming them by path would let a sandboxed process swap one for a
+     * link to a host secret between a check and the mount. A repository without a hooks folder gets an empty one,
+     * so hooks cannot be planted either.
+     */
+    private List<String> pins() {
+        Path git = sandbox.workspace().resolve(".git");
+        Path hooks = git.resolve("hooks");
+        if (Files.isDirectory(git, LinkOption.NOFOLLOW_LINKS) && !Files.exists(hooks, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.createDirectory(hooks);
+            } catch (IOException e) {
+                // created concurrently, or not allowed: the pin below covers whatever is there
+            }
+        }
+        List<String> args = new ArrayList<>();
+        for (String relative : PROTECTED) {
+            args.addAll(List.of("--pin", sandbox.workspace().toString(), relative,
+                    Sandbox.VISIBLE_ROOT + "/" + relative));
+        }
+        return args;
+    }
+
+    private List<String> bwrapArguments(String cwd, Path socket, List<Path> prefixes)
             throws IOException {
         List<String> a = new ArrayList<>();
         a.addAll(List.of("--unshare-all", "--unshare-user"));
@@ -169,9 +192,7 @@ public final class BubblewrapLauncher implements ProcessLauncher {
                 a.addAll(List.of("--ro-bind", sandbox.emptyFile().toString(), inside));
             }
         }
-        for (PinnedPaths.Pinned p : pinned.pinned()) {
-            a.addAll(List.of("--ro-bind", p.procPath(), Sandbox.VISIBLE_ROOT + "/" + p.relative()));
-        }
+        a.add("--perstack-pins");
         a.addAll(List.of("--bind", socket.toString(), Sandbox.SOCKET));
         a.addAll(List.of("--ro-bind", sandbox.helper().toString(), Sandbox.HELPER));
         for (Path prefix : prefixes) {

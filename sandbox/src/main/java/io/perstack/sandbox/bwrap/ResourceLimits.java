@@ -270,7 +270,7 @@ public sealed interface ResourceLimits {
                     }
                 }
             }
-            return new Cgroups(Map.copyOf(jobs), "v1", new AtomicLong());
+            return new Cgroups(java.util.Collections.unmodifiableMap(jobs), "v1", new AtomicLong());
         } catch (IOException | RuntimeException e) {
             jobs.keySet().forEach(ResourceLimits::removeCgroup);
             return null;

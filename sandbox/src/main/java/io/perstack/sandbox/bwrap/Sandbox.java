@@ -75,6 +75,12 @@ public final class Sandbox implements AutoCloseable {
      * forwarder is missing.
      */
     public static Sandbox prepare(SandboxSettings settings) {
+        return prepare(settings, jobName -> ResourceLimits.detect(jobName, Path.of("/proc/self/cgroup"),
+                Path.of("/proc/self/mountinfo")));
+    }
+
+    /** As {@link #prepare(SandboxSettings)}, with the way limits are found replaceable for tests. */
+    static Sandbox prepare(SandboxSettings settings, java.util.function.Function<String, ResourceLimits> detect) {
         Path bwrap = RuntimeSelection.findOnPath("bwrap", settings.hostPath());
         if (bwrap == null) {
             bwrap = RuntimeSelection.findOnPath("bwrap", "/usr/bin:/bin:/usr/local/bin");
@@ -101,10 +107,9 @@ public final class Sandbox implements AutoCloseable {
                 Files.createDirectory(scratch.resolve(dir),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            limits = ResourceLimits.detect(scratch.getFileName().toString(), Path.of("/proc/self/cgroup"),
-                    Path.of("/proc/self/mountinfo"));
-            if (limits instanceof ResourceLimits.Rlimits && LIMIT_WARNING_SHOWN.compareAndSet(false, true)) {
-                settings.warnings().accept(ResourceLimits.BEST_EFFORT_WARNING);
+            limits = detect.apply(scratch.getFileName().toString());
+            if (limits instanceof ResourceLimits.Rlimits) {
+                warnOnce(settings);
             }
             List<Cidr> exemptions = settings.testExemptions() != null ? settings.testExemptions()
                     : TestHooks.exemptions(settings.warnings());
@@ -127,6 +132,16 @@ public final class Sandbox implements AutoCloseable {
                 throw new UncheckedIOException("cannot prepare the sandbox: " + io.getMessage(), io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * The best-effort warning goes to stderr once per runtime process (isolation.md §6.3), while a caller with its
+     * own warning sink (a test, the server) receives it for every job.
+     */
+    private static void warnOnce(SandboxSettings settings) {
+        if (settings.warnings() != SandboxSettings.STDERR || LIMIT_WARNING_SHOWN.compareAndSet(false, true)) {
+            settings.warnings().accept(ResourceLimits.BEST_EFFORT_WARNING);
         }
     }
 

@@ -26,6 +26,9 @@ public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDir
                               List<String> allowlist, HostResolver resolver, List<Cidr> testExemptions,
                               Consumer<EventPayload.ProxyAccess> events, Consumer<String> warnings,
                               String hostPath) {
+    /** The default warning sink. */
+    public static final Consumer<String> STDERR = System.err::println;
+
     public SandboxSettings {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(workspace, "workspace");
@@ -33,7 +36,7 @@ public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDir
         maskedFiles = maskedFiles == null ? List.of() : List.copyOf(maskedFiles);
         allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);
         events = events == null ? e -> { } : events;
-        warnings = warnings == null ? System.err::println : warnings;
+        warnings = warnings == null ? STDERR : warnings;
         hostPath = hostPath == null ? "/usr/local/bin:/usr/bin:/bin" : hostPath;
     }
 }

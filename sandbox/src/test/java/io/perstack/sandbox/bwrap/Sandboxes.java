@@ -57,6 +57,12 @@ final class Sandboxes {
         String out() {
             return stdout.strip();
         }
+
+        /** Shown when an assertion fails, so a sandbox that did not start says why. */
+        @Override
+        public String toString() {
+            return "exit " + status + "\nstdout: " + stdout + "\nstderr: " + stderr;
+        }
     }
 
     static Map<String, String> execEnvironment() {
