@@ -47,7 +47,10 @@ final class JobRunner {
     private final RunOptions options;
     private final Emitter emitter;
     private final LlmClient llm;
+    private final IsolationBackends.JobIsolation isolation;
     private final BaseSkillHost baseSkill;
+    // Backend events (proxyAccess) arrive on the backend's threads and are attributed to the run in progress.
+    private volatile RunSetting currentRun;
     private final String workingDirectory;
     private final CostMeter cost;
     private Job job;
@@ -57,13 +60,23 @@ final class JobRunner {
         this.emitter = new Emitter(options.storage(), options.listeners());
         this.llm = options.llm().apply(setting);
         Path workspace = setting.workspace().toAbsolutePath().normalize();
-        this.workingDirectory = workspace.toString();
         List<Path> denied = new ArrayList<>();
         if (options.storageRoot() != null) {
             denied.add(options.storageRoot().toAbsolutePath().normalize());
         }
-        this.baseSkill = BaseSkillHost.open(workspace, denied, options.maskedEnvFiles(),
-                IsolationBackends.launcherFor(setting.runtime()), setting.env(), setting.extraEnvNames());
+        this.currentRun = setting;
+        this.isolation = IsolationBackends.open(setting, workspace, denied, options.maskedEnvFiles(),
+                p -> emitRuntime(currentRun, p));
+        // What the model sees as its working directory: /workspace inside a sandbox (isolation.md §3).
+        this.workingDirectory = isolation.visibleRoot();
+        try {
+            this.baseSkill = BaseSkillHost.open(workspace, isolation.visibleRoot(), denied,
+                    options.maskedEnvFiles(), isolation.launcher("exec"),
+                    isolation.environment(setting.env(), setting.extraEnvNames()));
+        } catch (RuntimeException e) {
+            isolation.close();
+            throw e;
+        }
         String provider = setting.providerConfig().providerName();
         this.cost = new CostMeter(ModelCatalog.price(provider, setting.model(), setting.pricing()),
                 existing == null || existing.estimatedCostUsd() == null ? 0 : existing.estimatedCostUsd());
@@ -76,7 +89,7 @@ final class JobRunner {
 
     /** Runs the job to its end and returns the coordinator's final checkpoint. */
     Checkpoint run(RunSetting setting, Checkpoint start) {
-        try (baseSkill) {
+        try (isolation; baseSkill) {
             storeJob();
             return loop(setting, start, false);
         }
@@ -153,6 +166,7 @@ final class JobRunner {
         if (expert == null) {
             throw new IllegalStateException("Expert \"" + setting.expertKey() + "\" not found");
         }
+        currentRun = setting;
         List<Instruction.DelegateInfo> delegates = new ArrayList<>();
         for (String key : expert.delegates()) {
             ExpertConfig d = setting.experts().get(key);

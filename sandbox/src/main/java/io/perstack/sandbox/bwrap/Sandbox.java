@@ -3,7 +3,6 @@ package io.perstack.sandbox.bwrap;
 import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.LaunchedProcess;
 import io.perstack.core.launch.ProcessLauncher;
-import io.perstack.sandbox.RuntimeSelection;
 import io.perstack.sandbox.egress.Cidr;
 import io.perstack.sandbox.egress.EgressPolicy;
 import io.perstack.sandbox.egress.EgressProxy;
@@ -81,9 +80,9 @@ public final class Sandbox implements AutoCloseable {
 
     /** As {@link #prepare(SandboxSettings)}, with the way limits are found replaceable for tests. */
     static Sandbox prepare(SandboxSettings settings, java.util.function.Function<String, ResourceLimits> detect) {
-        Path bwrap = RuntimeSelection.findOnPath("bwrap", settings.hostPath());
+        Path bwrap = findBwrap(settings.hostPath());
         if (bwrap == null) {
-            bwrap = RuntimeSelection.findOnPath("bwrap", "/usr/bin:/bin:/usr/local/bin");
+            bwrap = findBwrap("/usr/bin:/bin:/usr/local/bin");
         }
         if (bwrap == null) {
             throw new SandboxUnavailable("The runtime \"sandbox\" needs bubblewrap (bwrap), which was not found "
@@ -297,6 +296,16 @@ public final class Sandbox implements AutoCloseable {
 
     Path etc() {
         return scratch.resolve("etc");
+    }
+
+    private static Path findBwrap(String path) {
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isRegularFile(Path.of(dir, "bwrap")) && Files.isExecutable(Path.of(dir,
+                    "bwrap"))) {
+                return Path.of(dir, "bwrap");
+            }
+        }
+        return null;
     }
 
     static String safeName(String name) {
