@@ -73,7 +73,11 @@ public record EgressPolicy(List<String> allowlist, List<Cidr> testExemptions) {
         if (!isAscii(host) || hasPunycodeLabel(normalised)) {
             return new TargetVerdict(target, Optional.of(NON_ASCII));
         }
-        if (normalised.isEmpty() || allowlist.stream().noneMatch(entry -> DomainRules.matches(entry, normalised))) {
+        // DomainRules.matches normalises again, so a second trailing dot would vanish there: empty labels are
+        // never a valid name.
+        boolean emptyLabel = normalised.isEmpty() || normalised.startsWith(".") || normalised.endsWith(".")
+                || normalised.contains("..");
+        if (emptyLabel || allowlist.stream().noneMatch(entry -> DomainRules.matches(entry, normalised))) {
             return new TargetVerdict(target, Optional.of(NOT_IN_ALLOWLIST));
         }
         return new TargetVerdict(target, Optional.empty());
