@@ -29,9 +29,17 @@ public final class TlsTestServer implements AutoCloseable {
     }
 
     public static TlsTestServer start(TestCertificate certificate, String name) {
+        return start(certificate, name, InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * On a chosen loopback address, such as {@code 127.0.0.2}: tests then exempt only that address, and
+     * {@code 127.0.0.1} stays a blocked destination.
+     */
+    public static TlsTestServer start(TestCertificate certificate, String name, InetAddress bind) {
         try {
             SSLServerSocket socket = (SSLServerSocket) certificate.serverContext().getServerSocketFactory()
-                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                    .createServerSocket(0, 50, bind);
             TlsTestServer server = new TlsTestServer(socket, name);
             Thread.ofVirtual().name("tls-test-server-" + name).start(server::acceptLoop);
             return server;
@@ -45,7 +53,7 @@ public final class TlsTestServer implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
+        return new InetSocketAddress(socket.getInetAddress(), port());
     }
 
     /** Request lines and bodies received so far. */
