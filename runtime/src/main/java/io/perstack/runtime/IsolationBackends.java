@@ -35,6 +35,10 @@ final class IsolationBackends {
 
         EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough);
 
+        /** Stops every launched process still running, so a cancelled run does not wait for them. */
+        default void terminateRunning() {
+        }
+
         @Override
         void close();
     }
@@ -74,6 +78,11 @@ final class IsolationBackends {
         @Override
         public EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough) {
             return Sandbox.environment(source, passThrough);
+        }
+
+        @Override
+        public void terminateRunning() {
+            sandbox.terminateRunning();
         }
 
         @Override

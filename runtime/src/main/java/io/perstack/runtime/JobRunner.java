@@ -67,6 +67,7 @@ final class JobRunner {
         this.currentRun = setting;
         this.isolation = IsolationBackends.open(setting, workspace, denied, options.maskedEnvFiles(),
                 p -> emitRuntime(currentRun, p));
+        options.control().onCancel(isolation::terminateRunning);
         // What the model sees as its working directory: /workspace inside a sandbox (isolation.md §3).
         this.workingDirectory = isolation.visibleRoot();
         try {

@@ -90,6 +90,7 @@ public final class Sandbox implements AutoCloseable {
         }
         Path workspace;
         Path scratch;
+        removeStaleScratch();
         try {
             workspace = settings.workspace().toRealPath();
             scratch = Files.createTempDirectory("perstack-" + safeName(settings.jobId()) + "-",
@@ -100,6 +101,8 @@ public final class Sandbox implements AutoCloseable {
         EgressProxy proxy = null;
         ResourceLimits limits = null;
         try {
+            // Marks the directory as ours while this process lives; a later job removes it if we die unclean.
+            Files.writeString(scratch.resolve(OWNER), ownerTag(ProcessHandle.current()));
             Path helper = HelperBinary.install(scratch);
             writeSystemFiles(scratch);
             for (String dir : List.of("home", "sock")) {
@@ -132,6 +135,46 @@ public final class Sandbox implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
+    }
+
+    private static final String OWNER = "owner";
+
+    private static String ownerTag(ProcessHandle process) {
+        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
+    }
+
+    /**
+     * Scratch directories whose runtime died without cleaning up (SIGKILL, power loss): its sandboxes died with it
+     * (--die-with-parent), but the directory with sockets, homes and the helper remains until someone removes it.
+     */
+    private static void removeStaleScratch() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var entries = Files.newDirectoryStream(tmp, "perstack-*")) {
+            for (Path dir : entries) {
+                Path owner = dir.resolve(OWNER);
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(owner)) {
+                    continue;
+                }
+                String tag = Files.readString(owner).strip();
+                long pid = Long.parseLong(tag.substring(0, tag.indexOf(' ')));
+                boolean alive = ProcessHandle.of(pid).map(p -> ownerTag(p).equals(tag)).orElse(false);
+                // Only our own user's directories: /tmp is shared, and another user's runtime is not ours to judge.
+                if (!alive && Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName()
+                        .equals(System.getProperty("user.name"))) {
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a stale directory costs disk space, never correctness.
+        }
+    }
+
+    /**
+     * Ends every process of the job that is still running (SIGTERM, then SIGKILL after the grace period) without
+     * releasing the job's resources: what a cancelled run needs so that in-flight commands stop promptly.
+     */
+    public void terminateRunning() {
+        new ArrayList<>(live).forEach(LaunchedProcess::terminate);
     }
 
     /**
