@@ -78,7 +78,9 @@ public final class BubblewrapLauncher implements ProcessLauncher {
             undo.add(listener);
             limits = sandbox.limits().apply();
             ResourceLimits.Applied applied = limits;
-            undo.add(() -> sandbox.limits().release(applied));
+            // A cgroup can stay busy for a moment after its last process is reaped; removing it must not delay
+            // the caller who waits for the exit status, so it happens in the background (awaited by close()).
+            undo.add(() -> sandbox.releaseLater(() -> sandbox.limits().release(applied)));
 
             List<String> argv = new ArrayList<>();
             argv.add(sandbox.helper().toString());

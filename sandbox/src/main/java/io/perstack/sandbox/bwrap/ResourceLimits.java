@@ -279,13 +279,15 @@ public sealed interface ResourceLimits {
 
     /** A cgroup directory is removed with rmdir once empty; its processes may need a moment to be reaped. */
     private static void removeCgroup(Path dir) {
-        for (int attempt = 0; attempt < 50; attempt++) {
+        long wait = 1;
+        for (int attempt = 0; attempt < 14; attempt++) {
             try {
                 Files.deleteIfExists(dir);
                 return;
             } catch (IOException e) {
                 try {
-                    Thread.sleep(20);
+                    Thread.sleep(wait);
+                    wait = Math.min(wait * 2, 200);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;

@@ -56,6 +56,7 @@ public final class Sandbox implements AutoCloseable {
     private final AtomicInteger sockets = new AtomicInteger();
     private final Map<String, Path> homes = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<java.util.concurrent.CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
 
     private Sandbox(SandboxSettings settings, Path workspace, Path bwrap, BwrapFeatures features, Path scratch,
                     Path helper, ResourceLimits limits, EgressProxy proxy) {
@@ -284,6 +285,14 @@ public final class Sandbox implements AutoCloseable {
         process.exit().whenComplete((status, error) -> live.remove(process));
     }
 
+    /** Runs a release step off the caller's thread; {@link #close()} waits for every one still running. */
+    void releaseLater(Runnable release) {
+        java.util.concurrent.CompletableFuture<Void> f = java.util.concurrent.CompletableFuture.runAsync(release,
+                r -> Thread.ofVirtual().name("perstack-sandbox-release").start(r));
+        releasing.add(f);
+        f.whenComplete((v, e) -> releasing.remove(f));
+    }
+
     boolean isClosed() {
         return closed.get();
     }
@@ -304,6 +313,13 @@ public final class Sandbox implements AutoCloseable {
                 p.exit().get(LaunchedProcess.GRACE_MILLIS + 3000, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 // Killed with SIGKILL by then; its cgroup is removed below regardless.
+            }
+        }
+        for (java.util.concurrent.CompletableFuture<Void> f : List.copyOf(releasing)) {
+            try {
+                f.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // limits.close() below removes the job's cgroups as a whole
             }
         }
         try {

@@ -81,9 +81,12 @@ class SandboxCleanupTest {
             assertThat(status.signal()).isEqualTo("SIGSEGV");
             assertThat(entries(sandbox.scratch().resolve("sock"))).isZero();
             for (Path dir : cgroupDirs(sandbox)) {
-                try (Stream<Path> children = Files.list(dir)) {
-                    assertThat(children.filter(Files::isDirectory).toList()).isEmpty();
-                }
+                // removed in the background once the kernel lets go of the cgroup
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                    try (Stream<Path> children = Files.list(dir)) {
+                        assertThat(children.filter(Files::isDirectory).toList()).isEmpty();
+                    }
+                });
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> !anyRunning("sleep 2004"));
         }
