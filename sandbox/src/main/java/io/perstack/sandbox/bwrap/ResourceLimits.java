@@ -197,6 +197,29 @@ public sealed interface ResourceLimits {
         return out.toString();
     }
 
+    /**
+     * Job cgroups are named like the job's scratch directory. One whose scratch directory is gone belonged to a
+     * runtime that died without cleaning up (its processes died with it); its now empty cgroups are removed.
+     */
+    private static void removeStale(Path parent) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var jobs = Files.newDirectoryStream(parent, "perstack-*")) {
+            for (Path job : jobs) {
+                if (Files.exists(tmp.resolve(job.getFileName().toString()))) {
+                    continue;
+                }
+                try (var children = Files.newDirectoryStream(job, p -> Files.isDirectory(p))) {
+                    for (Path child : children) {
+                        Files.deleteIfExists(child);
+                    }
+                }
+                Files.deleteIfExists(job);
+            }
+        } catch (IOException | RuntimeException e) {
+            // still in use or not ours to remove
+        }
+    }
+
     private static Path locate(Mount mount, String ownPath) {
         if (ownPath == null || !ownPath.startsWith(mount.root())) {
             return null;
@@ -220,6 +243,7 @@ public sealed interface ResourceLimits {
                 if (!delegated.containsAll(List.of("memory", "pids"))) {
                     continue;
                 }
+                removeStale(mine);
                 Path job = Files.createDirectory(mine.resolve(jobName));
                 try {
                     Files.writeString(job.resolve("cgroup.subtree_control"),
@@ -257,6 +281,7 @@ public sealed interface ResourceLimits {
                 }
                 Path job = mine.resolve(jobName);
                 if (!jobs.containsKey(job)) {
+                    removeStale(mine);
                     Files.createDirectory(job);
                     jobs.put(job, new LinkedHashMap<>());
                 }

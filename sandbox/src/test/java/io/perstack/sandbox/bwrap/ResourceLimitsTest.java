@@ -57,6 +57,27 @@ class ResourceLimitsTest {
     }
 
     @Test
+    void cgroupsOfAJobWhoseScratchDirectoryIsGoneAreRemoved() throws Exception {
+        Path pids = Files.createDirectories(dir.resolve("fs/pids/x"));
+        Path stale = Files.createDirectories(pids.resolve("perstack-gone-" + System.nanoTime() + "/p1"));
+        Path liveScratch = Files.createTempDirectory("perstack-alive-");
+        Path live = Files.createDirectories(pids.resolve(liveScratch.getFileName().toString()));
+        Path cgroup = proc("cgroup", "8:pids:/x\n4:memory:/x\n");
+        Files.createDirectories(dir.resolve("fs/memory/x"));
+        Path mountinfo = proc("mountinfo", ""
+                + "35 31 0:32 / " + dir.resolve("fs/memory") + " rw - cgroup cgroup rw,memory\n"
+                + "39 31 0:36 / " + dir.resolve("fs/pids") + " rw - cgroup cgroup rw,pids\n");
+        try {
+            ResourceLimits.detect("job-s", cgroup, mountinfo);
+
+            assertThat(stale.getParent()).doesNotExist();
+            assertThat(live).exists();
+        } finally {
+            Files.delete(liveScratch);
+        }
+    }
+
+    @Test
     void cgroupV2IsUsedOnlyWhenMemoryAndPidsAreDelegatedToUs() throws Exception {
         Path mine = Files.createDirectories(dir.resolve("fs2/user.slice/app"));
         Path cgroup = proc("cgroup", "0::/user.slice/app\n");
