@@ -1,20 +1,147 @@
 package io.perstack.runtime;
 
+import io.perstack.core.config.ExpertConfig;
+import io.perstack.core.event.EventPayload;
+import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.ProcessLauncher;
+import io.perstack.sandbox.RuntimeSelection;
+import io.perstack.sandbox.bwrap.Sandbox;
+import io.perstack.sandbox.bwrap.SandboxSettings;
+import io.perstack.sandbox.egress.JobAllowlist;
 import io.perstack.sandbox.local.LocalLauncher;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
-/** Which process launcher a run's {@code runtime} setting stands for (isolation.md §2). */
+/** Which isolation backend a run's {@code runtime} setting stands for (isolation.md §2), prepared for one job. */
 final class IsolationBackends {
     private IsolationBackends() {}
 
     /**
-     * The launcher for {@code exec} and skill processes, or {@code null} when the backend is not built yet: then
-     * nothing is launched at all rather than launched without the isolation the user asked for.
+     * The isolation of one job: launchers for {@code exec} and for each skill's process, the root the model sees,
+     * and how launched processes get their environment. Closing it releases the backend's per-job resources
+     * (isolation.md §8).
      */
-    static ProcessLauncher launcherFor(String runtime) {
+    sealed interface JobIsolation extends AutoCloseable {
+        /**
+         * The launcher for one process name ({@code exec}, or a skill's name); {@code null} when the backend is
+         * not built: then nothing is launched at all rather than launched without the isolation asked for.
+         */
+        ProcessLauncher launcher(String processName);
+
+        /** The workspace root as the model sees it. */
+        String visibleRoot();
+
+        EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough);
+
+        /** Stops every launched process still running, so a cancelled run does not wait for them. */
+        default void terminateRunning() {
+        }
+
+        @Override
+        void close();
+    }
+
+    record Local(Path workspace) implements JobIsolation {
+        @Override
+        public ProcessLauncher launcher(String processName) {
+            return new LocalLauncher();
+        }
+
+        @Override
+        public String visibleRoot() {
+            return workspace.toString();
+        }
+
+        @Override
+        public EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough) {
+            return EnvironmentPolicy.local(source, passThrough);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    record Bubblewrap(Sandbox sandbox) implements JobIsolation {
+        @Override
+        public ProcessLauncher launcher(String processName) {
+            return sandbox.launcher(processName);
+        }
+
+        @Override
+        public String visibleRoot() {
+            return Sandbox.VISIBLE_ROOT;
+        }
+
+        @Override
+        public EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough) {
+            return Sandbox.environment(source, passThrough);
+        }
+
+        @Override
+        public void terminateRunning() {
+            sandbox.terminateRunning();
+        }
+
+        @Override
+        public void close() {
+            sandbox.close();
+        }
+    }
+
+    /** A backend that is not built yet: no launcher, so {@code exec} and stdio skills refuse to run. */
+    record Unavailable(Path workspace) implements JobIsolation {
+        @Override
+        public ProcessLauncher launcher(String processName) {
+            return null;
+        }
+
+        @Override
+        public String visibleRoot() {
+            return "/workspace";
+        }
+
+        @Override
+        public EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough) {
+            return EnvironmentPolicy.local(source, passThrough);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Prepares the backend of a job.
+     *
+     * @param workspace the workspace on the host
+     * @param history   folders masked inside sandboxes (the workspace's {@code perstack/} and the storage root)
+     * @param envFiles  env files loaded for the invocation, masked inside sandboxes
+     * @param events    receives the backend's runtime events ({@code proxyAccess})
+     */
+    static JobIsolation open(RunSetting setting, Path workspace, List<Path> history, List<Path> envFiles,
+                             Consumer<EventPayload.Runtime> events) {
+        return open(setting.runtime(), setting.jobId(), setting.expertKey(), setting.experts(), setting.env(),
+                workspace, history, envFiles, events);
+    }
+
+    /** The same for callers without a run setting ({@code perstack install} collecting tools). */
+    static JobIsolation open(String runtime, String jobId, String expertKey, Map<String, ExpertConfig> experts,
+                             Map<String, String> env, Path workspace, List<Path> history, List<Path> envFiles,
+                             Consumer<EventPayload.Runtime> events) {
         return switch (runtime == null ? "" : runtime) {
-            case "local" -> new LocalLauncher();
-            default -> null;
+            case RuntimeSelection.LOCAL -> new Local(workspace);
+            case RuntimeSelection.SANDBOX -> {
+                List<Path> masked = new ArrayList<>(history);
+                masked.add(workspace.resolve("perstack"));
+                yield new Bubblewrap(Sandbox.prepare(new SandboxSettings(jobId, workspace, masked,
+                        envFiles, JobAllowlist.of(expertKey, experts), null, null,
+                        events::accept, null, env.getOrDefault("PATH", System.getenv("PATH")))));
+            }
+            default -> new Unavailable(workspace);
         };
     }
 }

@@ -53,8 +53,11 @@ final class JobRunner {
     private final RunOptions options;
     private final Emitter emitter;
     private final LlmClient llm;
+    private final IsolationBackends.JobIsolation isolation;
     private final BaseSkillHost baseSkill;
     private final McpSetup mcp;
+    // Backend events (proxyAccess) arrive on the backend's threads and are attributed to the run in progress.
+    private volatile RunSetting currentRun;
     private final String workingDirectory;
     private final CostMeter cost;
     private Job job;
@@ -64,19 +67,28 @@ final class JobRunner {
         this.emitter = new Emitter(options.storage(), options.listeners());
         this.llm = options.llm().apply(setting);
         Path workspace = setting.workspace().toAbsolutePath().normalize();
-        this.workingDirectory = workspace.toString();
         List<Path> denied = new ArrayList<>();
         if (options.storageRoot() != null) {
             denied.add(options.storageRoot().toAbsolutePath().normalize());
         }
-        ProcessLauncher launcher = IsolationBackends.launcherFor(setting.runtime());
-        this.baseSkill = BaseSkillHost.open(workspace, denied, options.maskedEnvFiles(),
-                launcher, setting.env(), setting.extraEnvNames());
+        this.currentRun = setting;
+        this.isolation = IsolationBackends.open(setting, workspace, denied, options.maskedEnvFiles(),
+                p -> emitRuntime(currentRun, p));
+        options.control().onCancel(isolation::terminateRunning);
+        // What the model sees as its working directory: /workspace inside a sandbox (isolation.md §3).
+        this.workingDirectory = isolation.visibleRoot();
+        EnvironmentPolicy environment = isolation.environment(setting.env(), setting.extraEnvNames());
+        try {
+            this.baseSkill = BaseSkillHost.open(workspace, isolation.visibleRoot(), denied,
+                    options.maskedEnvFiles(), isolation.launcher("exec"), environment);
+        } catch (RuntimeException e) {
+            isolation.close();
+            throw e;
+        }
         // One environment builder for every launch path (SR-34): the same policy as exec, plus each skill's own
-        // requiredEnv inside SkillSet.
-        this.mcp = new McpSetup(launcher, EnvironmentPolicy.local(setting.env(), setting.extraEnvNames()), workspace,
-                setting.perstackBaseSkillCommand(), new McpServer.RemoteAccess(null, setting.proxyUrl()),
-                McpLimits.DEFAULT, Version.current(), null);
+        // requiredEnv inside SkillSet; each skill gets its own launcher so egress decisions name it.
+        this.mcp = new McpSetup(isolation::launcher, environment, workspace, setting.perstackBaseSkillCommand(),
+                new McpServer.RemoteAccess(null, setting.proxyUrl()), McpLimits.DEFAULT, Version.current(), null);
         String provider = setting.providerConfig().providerName();
         this.cost = new CostMeter(ModelCatalog.price(provider, setting.model(), setting.pricing()),
                 existing == null || existing.estimatedCostUsd() == null ? 0 : existing.estimatedCostUsd());
@@ -93,7 +105,7 @@ final class JobRunner {
         // parent to return to in this invocation.
         Checkpoint top = start == null || start.delegatedBy() == null ? start
                 : start.toBuilder().delegatedBy(null).build();
-        try (baseSkill) {
+        try (isolation; baseSkill) {
             storeJob();
             return loop(setting, top, null);
         }
@@ -206,6 +218,7 @@ final class JobRunner {
         if (expert == null) {
             throw new IllegalStateException("Expert \"" + setting.expertKey() + "\" not found");
         }
+        currentRun = setting;
         List<Instruction.DelegateInfo> delegates = new ArrayList<>();
         for (String key : expert.delegates()) {
             ExpertConfig d = setting.experts().get(key);

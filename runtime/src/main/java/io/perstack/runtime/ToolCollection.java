@@ -43,12 +43,14 @@ public final class ToolCollection {
 
     public static List<ToolDefinition> collect(ExpertConfig expert, Map<String, ExpertConfig> experts,
                                                Setting setting) {
-        ProcessLauncher launcher = IsolationBackends.launcherFor(setting.runtime());
         Path workspace = setting.workspace().toAbsolutePath().normalize();
-        try (BaseSkillHost base = BaseSkillHost.open(workspace, List.of(), List.of(), launcher, setting.env(),
-                setting.extraEnvNames())) {
-            McpSetup mcp = new McpSetup(launcher, EnvironmentPolicy.local(setting.env(), setting.extraEnvNames()),
-                    workspace, setting.baseSkillCommand(), new McpServer.RemoteAccess(null, setting.proxyUrl()),
+        try (IsolationBackends.JobIsolation isolation = IsolationBackends.open(setting.runtime(), "install",
+                expert.key(), experts, setting.env(), workspace, List.of(), List.of(), setting.events());
+             BaseSkillHost base = BaseSkillHost.open(workspace, isolation.visibleRoot(), List.of(), List.of(),
+                     isolation.launcher("exec"), isolation.environment(setting.env(), setting.extraEnvNames()))) {
+            McpSetup mcp = new McpSetup(isolation::launcher,
+                    isolation.environment(setting.env(), setting.extraEnvNames()), workspace,
+                    setting.baseSkillCommand(), new McpServer.RemoteAccess(null, setting.proxyUrl()),
                     McpLimits.DEFAULT, Version.current(), null);
             try (SkillSet skills = SkillSet.start(new SkillSet.Spec(expert, false, base,
                     key -> Optional.ofNullable(experts.get(key)), setting.events(), mcp))) {

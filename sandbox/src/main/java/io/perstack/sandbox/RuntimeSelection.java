@@ -1,5 +1,7 @@
 package io.perstack.sandbox;
 
+import io.perstack.sandbox.bwrap.Prerequisites;
+import io.perstack.sandbox.bwrap.SandboxUnavailable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -37,7 +39,8 @@ public final class RuntimeSelection {
     public static String select(String requested, String path) {
         if (requested != null) {
             return switch (requested) {
-                case LOCAL, SANDBOX, DOCKER -> requested;
+                case SANDBOX -> checkSandbox(path, "The runtime \"sandbox\"");
+                case LOCAL, DOCKER -> requested;
                 default -> throw new UnavailableRuntime("Runtime \"" + requested
                         + "\" is not available. Available runtimes: local, sandbox, docker");
             };
@@ -46,9 +49,20 @@ public final class RuntimeSelection {
         if (!os.contains("linux")) {
             throw new UnavailableRuntime("The default runtime \"sandbox\" is only available on Linux.\n" + ADVICE);
         }
-        if (findOnPath("bwrap", path) == null) {
-            throw new UnavailableRuntime("The default runtime \"sandbox\" needs bubblewrap (bwrap), which was not "
-                    + "found on PATH.\n" + ADVICE);
+        return checkSandbox(path, "The default runtime \"sandbox\"");
+    }
+
+    /** bubblewrap on {@code PATH}, able to create namespaces, and the forwarder usable (isolation.md §2). */
+    private static String checkSandbox(String path, String subject) {
+        Path bwrap = findOnPath("bwrap", path);
+        if (bwrap == null) {
+            throw new UnavailableRuntime(subject + " needs bubblewrap (bwrap), which was not found on PATH.\n"
+                    + ADVICE);
+        }
+        try {
+            Prerequisites.check(bwrap);
+        } catch (SandboxUnavailable e) {
+            throw new UnavailableRuntime(e.getMessage());
         }
         return SANDBOX;
     }

@@ -8,6 +8,7 @@ import io.perstack.core.event.EventPayload;
 import io.perstack.core.json.Json;
 import io.perstack.core.launch.EnvironmentException;
 import io.perstack.core.launch.LaunchSpec;
+import io.perstack.core.launch.ProcessLauncher;
 import io.perstack.core.model.ExpertRef;
 import io.perstack.core.policy.CredentialRedactor;
 import io.perstack.core.model.ToolResult;
@@ -201,12 +202,13 @@ public final class SkillSet implements AutoCloseable {
                 } catch (EnvironmentException e) {
                     throw new SkillStartException(e.getMessage());
                 }
-                if (setup.launcher() == null) {
+                ProcessLauncher launcher = setup.launcherFor(stdio.name());
+                if (launcher == null) {
                     throw new SkillStartException("Skill " + stdio.name()
                             + " failed to start: the selected runtime cannot launch skill processes");
                 }
                 McpServer server = new McpServer.Stdio(argv, new LaunchSpec(argv, setup.workingDirectory(), env,
-                        null, LaunchSpec.Stdin.PIPE), setup.launcher());
+                        null, LaunchSpec.Stdin.PIPE), launcher);
                 yield new McpSkill(stdio.name(), server, stdio.pick(), stdio.omit(), spec.events(),
                         setup.limits(), setup.clientVersion(), locked, afterCall, effective.lazyInit() && !isBase,
                         redact);

@@ -18,6 +18,7 @@ public final class RunControl {
 
     private final ContinueHook hook;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> onCancel = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
 
     public RunControl(ContinueHook hook) {
@@ -31,6 +32,18 @@ public final class RunControl {
     public void cancel() {
         cancelled = true;
         running.forEach(Thread::interrupt);
+        onCancel.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs {@code action} when the run is cancelled (at once if it already is): for work that an interrupt does not
+     * reach, such as processes in a sandbox that a tool call is waiting for.
+     */
+    public void onCancel(Runnable action) {
+        onCancel.add(action);
+        if (cancelled) {
+            action.run();
+        }
     }
 
     public boolean isCancelled() {

@@ -39,8 +39,21 @@ public final class BaseSkillHost implements AutoCloseable {
     public static BaseSkillHost open(Path workspace, List<Path> deniedPaths, List<Path> maskedEnvFiles,
                                      ProcessLauncher launcher, Map<String, String> environment,
                                      List<String> passThrough) {
-        return new BaseSkillHost(BaseSkill.create(new BaseSkillOptions(workspace, workspace.toString(), deniedPaths,
-                maskedEnvFiles, launcher, EnvironmentPolicy.local(environment, passThrough), true)));
+        return open(workspace, workspace.toString(), deniedPaths, maskedEnvFiles, launcher,
+                EnvironmentPolicy.local(environment, passThrough));
+    }
+
+    /**
+     * As above for any isolation backend.
+     *
+     * @param visibleRoot the workspace as the model sees it ({@code /workspace} under {@code sandbox})
+     * @param environment the backend's environment policy for {@code exec}
+     */
+    public static BaseSkillHost open(Path workspace, String visibleRoot, List<Path> deniedPaths,
+                                     List<Path> maskedEnvFiles, ProcessLauncher launcher,
+                                     EnvironmentPolicy environment) {
+        return new BaseSkillHost(BaseSkill.create(new BaseSkillOptions(workspace, visibleRoot, deniedPaths,
+                maskedEnvFiles, launcher, environment, true)));
     }
 
     BaseSkill skill() {

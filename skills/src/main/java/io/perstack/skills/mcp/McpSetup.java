@@ -6,12 +6,14 @@ import io.perstack.core.tool.ToolDefinition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What MCP skills of one run segment need besides their configuration.
  *
- * @param launcher         the isolation backend's launcher; {@code null} when the backend cannot launch processes,
- *                         which makes every stdio skill fail to start rather than run unisolated
+ * @param launchers        the isolation backend's launcher for a skill name; {@code null} (or a {@code null}
+ *                         launcher) when the backend cannot launch processes, which makes every stdio skill fail to
+ *                         start rather than run unisolated
  * @param environment      builds each skill's environment (safe list, backend overrides, {@code --env}, and only
  *                         that skill's {@code requiredEnv})
  * @param workingDirectory the workspace as the backend's processes see it
@@ -22,7 +24,7 @@ import java.util.Map;
  * @param lockedTools      tool definitions from {@code perstack.lock} for this Expert, by skill name; {@code null} when
  *                         the Expert has no usable lock entry (then servers are asked at start)
  */
-public record McpSetup(ProcessLauncher launcher, EnvironmentPolicy environment, Path workingDirectory,
+public record McpSetup(Function<String, ProcessLauncher> launchers, EnvironmentPolicy environment, Path workingDirectory,
                        List<String> baseSkillCommand, McpServer.RemoteAccess remote, McpLimits limits,
                        String clientVersion, Map<String, List<ToolDefinition>> lockedTools) {
     public McpSetup {
@@ -38,8 +40,13 @@ public record McpSetup(ProcessLauncher launcher, EnvironmentPolicy environment, 
                 null, null, clientVersion, null);
     }
 
+    /** The launcher for one skill's process, or {@code null} when the backend cannot launch any. */
+    public ProcessLauncher launcherFor(String skillName) {
+        return launchers == null ? null : launchers.apply(skillName);
+    }
+
     public McpSetup withLockedTools(Map<String, List<ToolDefinition>> locked) {
-        return new McpSetup(launcher, environment, workingDirectory, baseSkillCommand, remote, limits, clientVersion,
+        return new McpSetup(launchers, environment, workingDirectory, baseSkillCommand, remote, limits, clientVersion,
                 locked);
     }
 }

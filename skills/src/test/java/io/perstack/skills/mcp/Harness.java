@@ -109,7 +109,7 @@ final class Harness implements AutoCloseable {
 
     SkillSet start() {
         SkillSet set = SkillSet.start(new SkillSet.Spec(expert(), false, base, key -> Optional.empty(),
-                events::add, new McpSetup(new LocalLauncher(), EnvironmentPolicy.local(HOST_ENV, List.of()),
+                events::add, new McpSetup(name -> new LocalLauncher(), EnvironmentPolicy.local(HOST_ENV, List.of()),
                 workspace, baseCommand, remote, limits, "0.0.0-test", locked)));
         started.add(set);
         return set;

@@ -1,0 +1,409 @@
+package io.perstack.sandbox.bwrap;
+
+import io.perstack.core.launch.EnvironmentPolicy;
+import io.perstack.core.launch.LaunchedProcess;
+import io.perstack.core.launch.ProcessLauncher;
+import io.perstack.sandbox.egress.Cidr;
+import io.perstack.sandbox.egress.EgressPolicy;
+import io.perstack.sandbox.egress.EgressProxy;
+import io.perstack.sandbox.egress.HostResolver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@code sandbox} backend for one job (isolation.md §6): a private scratch directory (mode 0700) with the
+ * generated {@code /etc} files, the homes and the egress sockets, the job's egress proxy, and the resource limits.
+ * {@link #launcher(String)} gives the launcher for one skill or for {@code exec}; {@link #close()} ends every
+ * process still running and removes everything the job created (§8).
+ */
+public final class Sandbox implements AutoCloseable {
+    /** Where the workspace appears inside every sandbox. */
+    public static final String VISIBLE_ROOT = "/workspace";
+    static final String HOME = "/home/perstack";
+    static final String SOCKET = "/run/perstack/egress.sock";
+    static final String HELPER = "/run/perstack/helper";
+    static final String PROXY_URL = "http://127.0.0.1:3128";
+    static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final int UID = 1000;
+
+    private static final AtomicBoolean LIMIT_WARNING_SHOWN = new AtomicBoolean();
+
+    private final SandboxSettings settings;
+    private final Path workspace;
+    private final Path bwrap;
+    private final BwrapFeatures features;
+    private final Path scratch;
+    private final Path helper;
+    private final ResourceLimits limits;
+    private final EgressProxy proxy;
+    private final Set<LaunchedProcess> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger sockets = new AtomicInteger();
+    private final Map<String, Path> homes = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<java.util.concurrent.CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
+
+    private Sandbox(SandboxSettings settings, Path workspace, Path bwrap, BwrapFeatures features, Path scratch,
+                    Path helper, ResourceLimits limits, EgressProxy proxy) {
+        this.settings = settings;
+        this.workspace = workspace;
+        this.bwrap = bwrap;
+        this.features = features;
+        this.scratch = scratch;
+        this.helper = helper;
+        this.limits = limits;
+        this.proxy = proxy;
+    }
+
+    /**
+     * Creates the job's resources. Fails closed with the messages of isolation.md §2 when bubblewrap or the
+     * forwarder is missing.
+     */
+    public static Sandbox prepare(SandboxSettings settings) {
+        return prepare(settings, jobName -> ResourceLimits.detect(jobName, Path.of("/proc/self/cgroup"),
+                Path.of("/proc/self/mountinfo")));
+    }
+
+    /** As {@link #prepare(SandboxSettings)}, with the way limits are found replaceable for tests. */
+    static Sandbox prepare(SandboxSettings settings, java.util.function.Function<String, ResourceLimits> detect) {
+        Path bwrap = findBwrap(settings.hostPath());
+        if (bwrap == null) {
+            bwrap = findBwrap("/usr/bin:/bin:/usr/local/bin");
+        }
+        if (bwrap == null) {
+            throw new SandboxUnavailable("The runtime \"sandbox\" needs bubblewrap (bwrap), which was not found "
+                    + "on PATH.");
+        }
+        Path workspace;
+        Path scratch;
+        removeStaleScratch();
+        try {
+            workspace = settings.workspace().toRealPath();
+            scratch = Files.createTempDirectory("perstack-" + safeName(settings.jobId()) + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the sandbox: " + e.getMessage(), e);
+        }
+        EgressProxy proxy = null;
+        ResourceLimits limits = null;
+        try {
+            // Marks the directory as ours while this process lives; a later job removes it if we die unclean.
+            Files.writeString(scratch.resolve(OWNER), ownerTag(ProcessHandle.current()));
+            Path helper = HelperBinary.install(scratch);
+            writeSystemFiles(scratch);
+            for (String dir : List.of("home", "sock")) {
+                Files.createDirectory(scratch.resolve(dir),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            limits = detect.apply(scratch.getFileName().toString());
+            if (limits instanceof ResourceLimits.Rlimits) {
+                warnOnce(settings);
+            }
+            List<Cidr> exemptions = settings.testExemptions() != null ? settings.testExemptions()
+                    : TestHooks.exemptions(settings.warnings());
+            HostResolver resolver = settings.resolver();
+            if (resolver == null) {
+                resolver = TestHooks.resolver(settings.warnings());
+            }
+            proxy = EgressProxy.start(new EgressProxy.Options(new EgressPolicy(settings.allowlist(), exemptions),
+                    resolver, settings.events()));
+            return new Sandbox(settings, workspace, bwrap, BwrapFeatures.of(bwrap), scratch, helper, limits, proxy);
+        } catch (IOException | RuntimeException e) {
+            if (proxy != null) {
+                proxy.close();
+            }
+            if (limits != null) {
+                limits.close();
+            }
+            deleteTree(scratch);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot prepare the sandbox: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static final String OWNER = "owner";
+
+    private static String ownerTag(ProcessHandle process) {
+        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
+    }
+
+    /**
+     * Scratch directories whose runtime died without cleaning up (SIGKILL, power loss): its sandboxes died with it
+     * (--die-with-parent), but the directory with sockets, homes and the helper remains until someone removes it.
+     */
+    private static void removeStaleScratch() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var entries = Files.newDirectoryStream(tmp, "perstack-*")) {
+            for (Path dir : entries) {
+                Path owner = dir.resolve(OWNER);
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(owner)) {
+                    continue;
+                }
+                String tag = Files.readString(owner).strip();
+                long pid = Long.parseLong(tag.substring(0, tag.indexOf(' ')));
+                boolean alive = ProcessHandle.of(pid).map(p -> ownerTag(p).equals(tag)).orElse(false);
+                // Only our own user's directories: /tmp is shared, and another user's runtime is not ours to judge.
+                if (!alive && Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName()
+                        .equals(System.getProperty("user.name"))) {
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a stale directory costs disk space, never correctness.
+        }
+    }
+
+    /**
+     * Ends every process of the job that is still running (SIGTERM, then SIGKILL after the grace period) without
+     * releasing the job's resources: what a cancelled run needs so that in-flight commands stop promptly.
+     */
+    public void terminateRunning() {
+        new ArrayList<>(live).forEach(LaunchedProcess::terminate);
+    }
+
+    /**
+     * The best-effort warning goes to stderr once per runtime process (isolation.md §6.3), while a caller with its
+     * own warning sink (a test, the server) receives it for every job.
+     */
+    private static void warnOnce(SandboxSettings settings) {
+        if (settings.warnings() != SandboxSettings.STDERR || LIMIT_WARNING_SHOWN.compareAndSet(false, true)) {
+            settings.warnings().accept(ResourceLimits.BEST_EFFORT_WARNING);
+        }
+    }
+
+    /** The launcher for one skill's process (named by the skill) or for {@code exec}. */
+    public ProcessLauncher launcher(String processName) {
+        return new BubblewrapLauncher(this, processName);
+    }
+
+    /**
+     * The environment every sandboxed process gets (isolation.md §4): the safe list of the invocation with the
+     * backend's values imposed; host proxy settings are never copied in.
+     */
+    public static EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough) {
+        return new EnvironmentPolicy(source, overrides(List.of()), passThrough, false);
+    }
+
+    /** The backend's variables, which nothing the user or the model sets can change. */
+    static Map<String, String> overrides(List<Path> toolPrefixes) {
+        Map<String, String> env = new LinkedHashMap<>();
+        StringBuilder path = new StringBuilder(SYSTEM_PATH);
+        for (Path prefix : toolPrefixes) {
+            path.append(':').append(prefix.resolve("bin"));
+        }
+        env.put("PATH", path.toString());
+        env.put("HOME", HOME);
+        env.put("SHELL", "/bin/sh");
+        for (String name : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NPM_CONFIG_PROXY",
+                "NPM_CONFIG_HTTPS_PROXY")) {
+            env.put(name, PROXY_URL);
+        }
+        env.put("NO_PROXY", "localhost,127.0.0.1");
+        env.put("no_proxy", "localhost,127.0.0.1");
+        env.put("NODE_USE_ENV_PROXY", "1");
+        return env;
+    }
+
+    /** How processes are limited; for diagnostics and tests. */
+    public ResourceLimits limits() {
+        return limits;
+    }
+
+    /** The job's scratch directory; removed by {@link #close()}. */
+    public Path scratch() {
+        return scratch;
+    }
+
+    SandboxSettings settings() {
+        return settings;
+    }
+
+    Path workspace() {
+        return workspace;
+    }
+
+    Path bwrap() {
+        return bwrap;
+    }
+
+    BwrapFeatures features() {
+        return features;
+    }
+
+    Path helper() {
+        return helper;
+    }
+
+    EgressProxy proxy() {
+        return proxy;
+    }
+
+    Path nextSocket() {
+        return scratch.resolve("sock").resolve(sockets.incrementAndGet() + ".sock");
+    }
+
+    /** One home per skill, one shared by every {@code exec} of the job (isolation.md §6.2). */
+    Path home(String processName) throws IOException {
+        try {
+            return homes.computeIfAbsent(processName, name -> {
+                try {
+                    return Files.createDirectory(scratch.resolve("home").resolve(homes.size() + "-"
+                            + safeName(name)), PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    void register(LaunchedProcess process) {
+        if (closed.get()) {
+            process.terminate();
+            throw new IllegalStateException("the sandbox of this job is closed");
+        }
+        live.add(process);
+        process.exit().whenComplete((status, error) -> live.remove(process));
+    }
+
+    /** Runs a release step off the caller's thread; {@link #close()} waits for every one still running. */
+    void releaseLater(Runnable release) {
+        java.util.concurrent.CompletableFuture<Void> f = java.util.concurrent.CompletableFuture.runAsync(release,
+                r -> Thread.ofVirtual().name("perstack-sandbox-release").start(r));
+        releasing.add(f);
+        f.whenComplete((v, e) -> releasing.remove(f));
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Ends every process still running (SIGTERM, SIGKILL after the grace period), stops the proxy, removes the
+     * cgroups and deletes the scratch directory. Safe to call more than once.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<LaunchedProcess> running = new ArrayList<>(live);
+        running.forEach(LaunchedProcess::terminate);
+        for (LaunchedProcess p : running) {
+            try {
+                p.exit().get(LaunchedProcess.GRACE_MILLIS + 3000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // Killed with SIGKILL by then; its cgroup is removed below regardless.
+            }
+        }
+        for (java.util.concurrent.CompletableFuture<Void> f : List.copyOf(releasing)) {
+            try {
+                f.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // limits.close() below removes the job's cgroups as a whole
+            }
+        }
+        try {
+            proxy.close();
+        } finally {
+            limits.close();
+            deleteTree(scratch);
+        }
+    }
+
+    private static void writeSystemFiles(Path scratch) throws IOException {
+        Path etc = Files.createDirectory(scratch.resolve("etc"));
+        Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/usr/sbin/nologin\n"
+                + "perstack:x:" + UID + ":" + UID + ":perstack:" + HOME + ":/bin/sh\n");
+        Files.writeString(etc.resolve("group"), "root:x:0:\nperstack:x:" + UID + ":\n");
+        Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost\n");
+        Files.writeString(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nshadow: files\n"
+                + "hosts: files\nnetworks: files\nservices: files\nprotocols: files\n");
+        Path mask = Files.createDirectory(scratch.resolve("mask"));
+        Path emptyDir = Files.createDirectory(mask.resolve("dir"));
+        Path emptyFile = Files.createFile(mask.resolve("file"));
+        Files.setPosixFilePermissions(emptyFile, PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(emptyDir, PosixFilePermissions.fromString("r-xr-xr-x"));
+    }
+
+    Path emptyDirectory() {
+        return scratch.resolve("mask").resolve("dir");
+    }
+
+    Path emptyFile() {
+        return scratch.resolve("mask").resolve("file");
+    }
+
+    Path etc() {
+        return scratch.resolve("etc");
+    }
+
+    private static Path findBwrap(String path) {
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isRegularFile(Path.of(dir, "bwrap")) && Files.isExecutable(Path.of(dir,
+                    "bwrap"))) {
+                return Path.of(dir, "bwrap");
+            }
+        }
+        return null;
+    }
+
+    static String safeName(String name) {
+        String cleaned = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return cleaned.length() > 40 ? cleaned.substring(0, 40) : cleaned;
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    // Read-only mask directories and homes with 0500 subfolders made by skills must still go.
+                    dir.toFile().setWritable(true, true);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("Warning: could not remove sandbox scratch directory " + root + ": " + e.getMessage());
+        }
+    }
+}

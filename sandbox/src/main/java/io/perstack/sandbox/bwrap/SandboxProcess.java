@@ -1,0 +1,89 @@
+package io.perstack.sandbox.bwrap;
+
+import io.perstack.core.launch.ExitStatus;
+import io.perstack.core.launch.LaunchedProcess;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One sandbox as seen from the runtime: the outer bubblewrap process, whose exit status is the command's. The
+ * sandbox's own PID namespace ends with its first process, so when the command exits nothing it started survives,
+ * and killing the outer process kills the whole sandbox through {@code --die-with-parent}.
+ */
+final class SandboxProcess implements LaunchedProcess {
+    private final Process outer;
+    private final AtomicBoolean timedOut = new AtomicBoolean();
+    private final AtomicBoolean terminating = new AtomicBoolean();
+    private final CompletableFuture<ExitStatus> exit;
+
+    SandboxProcess(Process outer, Duration timeout, Runnable cleanup) {
+        this.outer = outer;
+        this.exit = outer.onExit().handle((p, error) -> {
+            cleanup.run();
+            return ExitStatus.fromExitValue(outer.exitValue(), timedOut.get());
+        });
+        if (timeout != null) {
+            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (outer.isAlive()) {
+                    timedOut.set(true);
+                    terminate();
+                }
+            });
+        }
+    }
+
+    @Override
+    public long pid() {
+        return outer.pid();
+    }
+
+    @Override
+    public OutputStream stdin() {
+        return outer.getOutputStream();
+    }
+
+    @Override
+    public InputStream stdout() {
+        return outer.getInputStream();
+    }
+
+    @Override
+    public InputStream stderr() {
+        return outer.getErrorStream();
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> exit() {
+        return exit;
+    }
+
+    /**
+     * SIGTERM to every process inside (the helper passes it on to the command), leaving bubblewrap's own two
+     * processes alone: signalling them would tear the sandbox down at once, without the grace period. After
+     * {@link #GRACE_MILLIS} the outer process gets SIGKILL, which takes the whole sandbox with it.
+     */
+    @Override
+    public void terminate() {
+        if (!outer.isAlive() || !terminating.compareAndSet(false, true)) {
+            return;
+        }
+        List<ProcessHandle> bubblewrap = outer.children().toList();
+        List<ProcessHandle> inside = outer.descendants().filter(h -> !bubblewrap.contains(h)).toList();
+        if (inside.isEmpty()) {
+            outer.destroyForcibly();
+            return;
+        }
+        inside.forEach(ProcessHandle::destroy);
+        CompletableFuture.delayedExecutor(GRACE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+            if (outer.isAlive()) {
+                outer.destroyForcibly();
+                outer.descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+        });
+    }
+}

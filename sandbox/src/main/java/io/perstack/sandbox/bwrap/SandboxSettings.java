@@ -1,0 +1,42 @@
+package io.perstack.sandbox.bwrap;
+
+import io.perstack.core.event.EventPayload;
+import io.perstack.sandbox.egress.Cidr;
+import io.perstack.sandbox.egress.HostResolver;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * What one job's sandbox needs to know.
+ *
+ * @param jobId             names the scratch directory and cgroups
+ * @param workspace         the workspace on the host, mounted at {@code /workspace}
+ * @param maskedDirectories replaced by an empty read-only directory when inside the workspace (history, storage)
+ * @param maskedFiles       replaced by an empty read-only file when inside the workspace (loaded env files)
+ * @param allowlist         the job's egress allowlist ({@link io.perstack.sandbox.egress.JobAllowlist})
+ * @param resolver          resolves allowed names; {@code null} for the host's resolver (or the test hook)
+ * @param testExemptions    blocked ranges to exempt; {@code null} reads only the test-only system property
+ * @param events            receives every {@code proxyAccess}
+ * @param warnings          one-line warnings for stderr
+ * @param hostPath          the runtime's {@code PATH}: where bubblewrap and tool installations are found
+ */
+public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDirectories, List<Path> maskedFiles,
+                              List<String> allowlist, HostResolver resolver, List<Cidr> testExemptions,
+                              Consumer<EventPayload.ProxyAccess> events, Consumer<String> warnings,
+                              String hostPath) {
+    /** The default warning sink. */
+    public static final Consumer<String> STDERR = System.err::println;
+
+    public SandboxSettings {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(workspace, "workspace");
+        maskedDirectories = maskedDirectories == null ? List.of() : List.copyOf(maskedDirectories);
+        maskedFiles = maskedFiles == null ? List.of() : List.copyOf(maskedFiles);
+        allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);
+        events = events == null ? e -> { } : events;
+        warnings = warnings == null ? STDERR : warnings;
+        hostPath = hostPath == null ? "/usr/local/bin:/usr/bin:/bin" : hostPath;
+    }
+}

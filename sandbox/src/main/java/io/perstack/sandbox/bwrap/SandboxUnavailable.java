@@ -1,0 +1,8 @@
+package io.perstack.sandbox.bwrap;
+
+/** The sandbox backend cannot run on this machine; the message is the user-facing text of isolation.md §2. */
+public final class SandboxUnavailable extends RuntimeException {
+    public SandboxUnavailable(String message) {
+        super(message, null, false, false);
+    }
+}
