@@ -2,8 +2,6 @@ package io.perstack.runtime;
 
 import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.event.EventPayload;
-import io.perstack.core.launch.EnvironmentPolicy;
-import io.perstack.core.launch.ProcessLauncher;
 import io.perstack.core.tool.ToolDefinition;
 import io.perstack.skills.DelegateSkill;
 import io.perstack.skills.Skill;
