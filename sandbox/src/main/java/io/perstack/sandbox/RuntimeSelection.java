@@ -40,7 +40,10 @@ public final class RuntimeSelection {
         if (requested != null) {
             return switch (requested) {
                 case SANDBOX -> checkSandbox(path, "The runtime \"sandbox\"");
-                case LOCAL, DOCKER -> requested;
+                case LOCAL -> requested;
+                // Accepting it and then launching nothing would leave a run half-working; say so up front.
+                case DOCKER -> throw new UnavailableRuntime("Runtime \"docker\" is not built in this version. "
+                        + "Use --runtime sandbox (bubblewrap) or --runtime local (no isolation).");
                 default -> throw new UnavailableRuntime("Runtime \"" + requested
                         + "\" is not available. Available runtimes: local, sandbox, docker");
             };

@@ -134,6 +134,11 @@ class CommandLineTest {
             assertThat(runtime.exitCode()).isEqualTo(1);
             assertThat(runtime.stderr()).contains("  - runtime: ");
 
+            CliRun docker = s.cli().run("run", "greeter", "hi", "--runtime", "docker");
+            assertThat(docker.exitCode()).isEqualTo(1);
+            assertThat(docker.stderr()).contains("Runtime \"docker\" is not built in this version");
+            assertThat(s.server().requests()).isEmpty();
+
             CliRun cursor = s.cli().run("run", "greeter", "hi", "--runtime", "cursor");
             assertThat(cursor.exitCode()).isEqualTo(1);
             assertThat(cursor.stderr()).contains("Runtime \"cursor\" is not available. Available runtimes: "
