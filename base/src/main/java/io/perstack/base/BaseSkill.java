@@ -36,6 +36,14 @@ public final class BaseSkill implements AutoCloseable {
         this.exec = new ExecTool(workspace, files, options.launcher(), options.environment(), System.err::println);
     }
 
+    /**
+     * Links the native calls the file tools make (openat2 and friends), which takes tens of milliseconds; a process
+     * may call this early on another thread so that opening the workspace later finds them ready.
+     */
+    public static void linkNativeCalls() {
+        Workspace.linkNativeCalls();
+    }
+
     /** Opens the workspace with the strongest confinement the platform offers. */
     public static BaseSkill create(BaseSkillOptions options) {
         return create(options, Workspace.Confinement.AUTO);

@@ -1,9 +1,13 @@
 package io.perstack.cli;
 
+import io.perstack.base.BaseSkill;
+import io.perstack.core.config.PerstackToml;
+import io.perstack.core.json.Json;
 import io.perstack.cli.log.LogCommand;
 import io.perstack.llm.Providers;
 import io.perstack.runtime.Version;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +19,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        Thread.ofPlatform().daemon().name("warm-up").start(Main::warmUp);
         int code = execute(args);
         Providers.closeAll();
         System.exit(code);
@@ -22,7 +27,16 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (no {@code System.exit}), for tests and embedding. */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli;
+        if (args.length > 0 && args[0].equals("run")) {
+            // The common case builds only its own command: reflecting over every command's annotations would cost
+            // each headless run about a tenth of a second before it does anything.
+            cli = new CommandLine(new RunCommand());
+            cli.setCommandName("perstack run");
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        } else {
+            cli = new CommandLine(new Main());
+        }
         cli.setOut(new PrintWriter(System.out, true));
         cli.setErr(new PrintWriter(System.err, true));
         // picocli's usage-error code 2 must become 1 (cli.md §1).
@@ -46,6 +60,24 @@ public final class Main implements Runnable {
             return ExitCodes.FAILURE;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Work every run needs later, done on the second core while picocli reads the command line (picocli's classes
+     * are Java 5 bytecode, which the JVM's start-up cache cannot hold, so parsing is the slowest part of a start).
+     * Each step only initialises shared, thread-safe state; a failure here is met again, and reported, where the
+     * run really needs that piece.
+     */
+    private static void warmUp() {
+        try {
+            Json.mapper().readTree("{\"warm\":[1]}");
+            PerstackToml.parse("[experts.\"warm\"]\ninstruction = \"x\"\n".getBytes(StandardCharsets.UTF_8), null,
+                    "warm-up");
+            javax.net.ssl.SSLContext.getDefault();
+            BaseSkill.linkNativeCalls();
+        } catch (Exception | LinkageError e) {
+            // See above: nothing to report here.
+        }
     }
 
     @Override

@@ -390,4 +390,8 @@ final class Posix {
     static MemorySegment allocateCapture(Arena arena) {
         return arena.allocate(CAPTURE);
     }
+
+    /** Nothing to do: calling it runs the class initialiser, which links every downcall above. */
+    static void link() {
+    }
 }

@@ -42,6 +42,13 @@ public final class Workspace implements AutoCloseable {
      * @param denied      further directories refused like {@code perstack/} (the storage root when it lies inside)
      * @param envFiles    env files loaded for the run; refused when inside the workspace
      */
+    /** Initialises the native bindings now (off Linux there are none to link). */
+    public static void linkNativeCalls() {
+        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            Posix.link();
+        }
+    }
+
     public static Workspace open(Path hostRoot, String visibleRoot, List<Path> denied, List<Path> envFiles)
             throws IOException {
         return open(hostRoot, visibleRoot, denied, envFiles, Confinement.AUTO);
