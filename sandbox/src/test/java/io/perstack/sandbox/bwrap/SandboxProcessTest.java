@@ -42,6 +42,7 @@ class SandboxProcessTest {
     }
 
     /** Host pids of the processes inside a sandbox whose command line contains {@code marker}. */
+    /** Host processes whose command line contains {@code marker}: markers are unusual numbers nothing else runs. */
     private static List<Long> hostPidsRunning(String marker) {
         return ProcessHandle.allProcesses()
                 .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
@@ -126,7 +127,7 @@ class SandboxProcessTest {
     @Test
     void aTimeoutEndsTheCommandAndEverythingItStarted() throws Exception {
         LaunchedProcess p = sandbox.launcher("exec").launch(new LaunchSpec(List.of("/bin/sh", "-c",
-                "setsid sleep 1001 & sleep 1002 & echo started; sleep 1003"), ws, Sandboxes.execEnvironment(),
+                "setsid sleep 4242001 & sleep 4242002 & echo started; sleep 4242003"), ws, Sandboxes.execEnvironment(),
                 Duration.ofMillis(500), null));
         assertThat(new BufferedReader(new InputStreamReader(p.stdout())).readLine()).isEqualTo("started");
 
@@ -134,7 +135,7 @@ class SandboxProcessTest {
 
         assertThat(status.timedOut()).isTrue();
         assertThat(status.signal()).isEqualTo("SIGTERM");
-        await().atMost(Duration.ofSeconds(5)).until(() -> hostPidsRunning("sleep 100").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> hostPidsRunning("sleep 424200").isEmpty());
     }
 
     @Test
@@ -155,9 +156,9 @@ class SandboxProcessTest {
     @Test
     void backgroundChildrenDieWhenTheCommandExits() {
         Sandboxes.Result r = Sandboxes.run(sandbox.launcher("exec"), ws, Duration.ofSeconds(30), "/bin/sh", "-c",
-                "sleep 1004 >/dev/null 2>&1 & echo spawned");
+                "sleep 4242004 >/dev/null 2>&1 & echo spawned");
 
         assertThat(r.out()).isEqualTo("spawned");
-        await().atMost(Duration.ofSeconds(5)).until(() -> hostPidsRunning("sleep 1004").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> hostPidsRunning("sleep 4242004").isEmpty());
     }
 }
