@@ -23,7 +23,11 @@ public final class Perstack {
             try {
                 return runner.run(setting, checkpoint);
             } catch (RuntimeException e) {
-                runner.failed();
+                // A cancelled job keeps status "running" at its last checkpoint (runtime.md §16), even when the
+                // interrupted work fails on its way out.
+                if (!options.control().isCancelled()) {
+                    runner.failed();
+                }
                 throw e;
             }
         }
