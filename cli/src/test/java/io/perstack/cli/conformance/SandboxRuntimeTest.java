@@ -91,6 +91,63 @@ class SandboxRuntimeTest {
         }
     }
 
+    @Test
+    void aPublishedMcpServerRunsAsASkillInsideTheSandboxAndSeesNoCanary() throws IOException {
+        java.util.Optional<Path> everything = io.perstack.testkit.mcp.NpmPackages.locate(
+                io.perstack.testkit.mcp.NpmPackages.EVERYTHING_SERVER);
+        org.junit.jupiter.api.Assumptions.assumeTrue(everything.isPresent(),
+                io.perstack.testkit.mcp.NpmPackages.missingReason(io.perstack.testkit.mcp.NpmPackages.EVERYTHING_SERVER));
+        // Only the workspace is visible inside: the server and its dependencies are copied there.
+        Path modules = everything.get().getParent().getParent();
+        copyTree(modules, dir.resolve("node_modules"));
+        String toml = """
+                [experts."npm-in-sandbox"]
+                instruction = "Show the environment."
+
+                [experts."npm-in-sandbox".skills."@perstack/base"]
+                type = "mcpStdioSkill"
+                command = "npx"
+                packageName = "@perstack/base"
+                pick = ["attemptCompletion"]
+
+                [experts."npm-in-sandbox".skills."everything"]
+                type = "mcpStdioSkill"
+                command = "node"
+                args = ["node_modules/@modelcontextprotocol/server-everything/dist/index.js", "stdio"]
+                requiredEnv = ["MY_SKILL_TOKEN"]
+                pick = ["get-env"]
+                """;
+        try (Scenario s = Scenario.of(dir, toml, """
+                {"replies":[{"toolCalls":[{"id":"t1","name":"get-env","input":{}}]},{"text":"done"}]}""")) {
+            Scenario.write(dir.resolve(".env"), "DOTENV_SECRET=" + DOTENV_CANARY + "\n");
+            CliRun run = s.cli().env("HOME", home.toString()).env("GITHUB_TOKEN", ENV_CANARY)
+                    .env("MY_SKILL_TOKEN", "token-for-everything").timeout(Duration.ofSeconds(120))
+                    .run("run", "npm-in-sandbox", "Show your environment");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.first("initializeRuntime").path("runtime").asText()).isEqualTo("sandbox");
+            assertThat(run.ofType("skillConnected")).anyMatch(e -> e.path("skillName").asText().equals("everything"));
+            String printed = run.first("resolveToolResults").toString();
+            assertThat(printed).contains("token-for-everything", "/home/perstack").doesNotContain("GITHUB_TOKEN");
+            assertNoCanary(run, s.dir());
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else if (Files.isSymbolicLink(source)) {
+                    Files.copy(source, target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
     private static String toolOutput(CliRun run) {
         for (JsonNode results : run.ofType("resolveToolResults")) {
             for (JsonNode text : results.findValues("text")) {
