@@ -1,5 +1,10 @@
 package io.perstack.cli;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -62,6 +67,20 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("io.perstack.testkit..")
                 .should().dependOnClassesThat().resideInAPackage("io.perstack.testkit..")
                 .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    /**
+     * SR-03: every skill process and every {@code exec} is started by an isolation backend's launcher, so nothing
+     * outside the backends (and the test kit) may start a process itself.
+     */
+    @Test
+    void onlyIsolationBackendsStartProcesses() {
+        noClasses().that().resideOutsideOfPackages("io.perstack.sandbox..", "io.perstack.testkit..")
+                .should().callMethodWhere(target(owner(assignableTo(ProcessBuilder.class)))
+                        .and(target(nameMatching("start.*"))))
+                .orShould().callMethodWhere(target(owner(assignableTo(Runtime.class))).and(target(name("exec"))))
+                .because("processes are launched only through a ProcessLauncher (security.md SR-03)")
                 .check(classes);
     }
 
