@@ -30,6 +30,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seventeen base tools over MCP stdio: newline-delimited JSON-RPC 2.0 on stdin/stdout (initialize, ping,
@@ -37,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  * five methods, and owning the loop keeps stdout free of anything but protocol lines. Diagnostics go to stderr.
  */
 public final class BaseSkillMcpServer {
+    private static final Logger LOG = LoggerFactory.getLogger(BaseSkillMcpServer.class);
     public static final String SERVER_NAME = "@perstack/base";
     static final String LATEST_PROTOCOL = "2025-06-18";
     private static final Set<String> PROTOCOLS = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
@@ -90,7 +93,7 @@ public final class BaseSkillMcpServer {
                 return launcher;
             }
         }
-        System.err.println("[" + SERVER_NAME + "] no process launcher on the class path; exec is unavailable");
+        LOG.warn("[{}] no process launcher on the class path; exec is unavailable", SERVER_NAME);
         return null;
     }
 
@@ -193,9 +196,9 @@ public final class BaseSkillMcpServer {
                 default -> send(error(id, -32601, "Method not found: " + method));
             }
         } catch (IOException e) {
-            System.err.println("[" + SERVER_NAME + "] cannot write response: " + e.getMessage());
+            LOG.warn("[{}] cannot write response: {}", SERVER_NAME, e.getMessage());
         } catch (RuntimeException e) {
-            e.printStackTrace(System.err);
+            LOG.error("[{}] request failed", SERVER_NAME, e);
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code sandbox} backend for one job (isolation.md §6): a private scratch directory (mode 0700) with the
@@ -33,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * process still running and removes everything the job created (§8).
  */
 public final class Sandbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     /** Where the workspace appears inside every sandbox. */
     public static final String VISIBLE_ROOT = "/workspace";
     static final String HOME = "/home/perstack";
@@ -403,7 +406,7 @@ public final class Sandbox implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            System.err.println("Warning: could not remove sandbox scratch directory " + root + ": " + e.getMessage());
+            LOG.warn("Could not remove sandbox scratch directory {}: {}", root, e.getMessage());
         }
     }
 }
