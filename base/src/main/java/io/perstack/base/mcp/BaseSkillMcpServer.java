@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
  * five methods, and owning the loop keeps stdout free of anything but protocol lines. Diagnostics go to stderr.
  */
 public final class BaseSkillMcpServer {
-    private static final Logger LOG = LoggerFactory.getLogger(BaseSkillMcpServer.class);
     public static final String SERVER_NAME = "@perstack/base";
     static final String LATEST_PROTOCOL = "2025-06-18";
     private static final Set<String> PROTOCOLS = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
@@ -93,7 +92,7 @@ public final class BaseSkillMcpServer {
                 return launcher;
             }
         }
-        LOG.warn("[{}] no process launcher on the class path; exec is unavailable", SERVER_NAME);
+        log().warn("[{}] no process launcher on the class path; exec is unavailable", SERVER_NAME);
         return null;
     }
 
@@ -196,9 +195,9 @@ public final class BaseSkillMcpServer {
                 default -> send(error(id, -32601, "Method not found: " + method));
             }
         } catch (IOException e) {
-            LOG.warn("[{}] cannot write response: {}", SERVER_NAME, e.getMessage());
+            log().warn("[{}] cannot write response: {}", SERVER_NAME, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("[{}] request failed", SERVER_NAME, e);
+            log().error("[{}] request failed", SERVER_NAME, e);
         }
     }
 
@@ -276,5 +275,10 @@ public final class BaseSkillMcpServer {
             out.write('\n');
             out.flush();
         }
+    }
+
+    /** Looked up only when there is something to say, so a quiet server never initialises logging. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(BaseSkillMcpServer.class);
     }
 }
