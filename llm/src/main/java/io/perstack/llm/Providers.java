@@ -3,7 +3,7 @@ package io.perstack.llm;
 import io.perstack.llm.anthropic.AnthropicLlmClient;
 import io.perstack.llm.bedrock.BedrockLlmClient;
 import io.perstack.llm.google.GeminiLlmClient;
-import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.ollama.OllamaLlmClient;
 import io.perstack.llm.openai.OpenAiLlmClient;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Providers {
     private static final Map<String, LlmClient> CACHE = new ConcurrentHashMap<>();
-    private static final java.util.List<JdkTransport> TRANSPORTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final java.util.List<HttpTransport> TRANSPORTS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Providers() {}
 
@@ -36,7 +36,7 @@ public final class Providers {
      */
     public static void closeAll() {
         CACHE.clear();
-        for (JdkTransport t : TRANSPORTS) {
+        for (HttpTransport t : TRANSPORTS) {
             t.close();
         }
         TRANSPORTS.clear();
@@ -63,7 +63,7 @@ public final class Providers {
     }
 
     private static LlmClient build(ProviderSettings settings, String proxyUrl) {
-        JdkTransport transport = new JdkTransport(proxyUrl);
+        HttpTransport transport = new HttpTransport(proxyUrl);
         TRANSPORTS.add(transport);
         LlmClient client = switch (settings.providerName()) {
             case "anthropic" -> new AnthropicLlmClient(settings, transport);

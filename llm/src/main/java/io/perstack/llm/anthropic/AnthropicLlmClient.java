@@ -12,7 +12,7 @@ import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
-import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
 
@@ -23,9 +23,9 @@ public final class AnthropicLlmClient implements LlmClient {
     private static final int MIN_THINKING_BUDGET = 1024;
 
     private final ProviderSettings settings;
-    private final JdkTransport transport;
+    private final HttpTransport transport;
 
-    public AnthropicLlmClient(ProviderSettings settings, JdkTransport transport) {
+    public AnthropicLlmClient(ProviderSettings settings, HttpTransport transport) {
         this.settings = settings;
         this.transport = transport;
     }

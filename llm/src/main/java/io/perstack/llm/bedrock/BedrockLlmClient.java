@@ -11,7 +11,7 @@ import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderError;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
-import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
 
@@ -22,10 +22,10 @@ import io.perstack.llm.langchain.StreamingGeneration;
  */
 public final class BedrockLlmClient implements LlmClient {
     private final ProviderSettings settings;
-    private final JdkTransport transport;
+    private final HttpTransport transport;
     private final SigV4 signer;
 
-    public BedrockLlmClient(ProviderSettings settings, JdkTransport transport) {
+    public BedrockLlmClient(ProviderSettings settings, HttpTransport transport) {
         this.settings = settings;
         this.transport = transport;
         if (!(settings.credentials() instanceof ProviderSettings.Credentials.Aws(var id, var secret, var token))) {

@@ -24,12 +24,12 @@ import io.perstack.core.json.Json;
 import io.perstack.core.tool.ToolDefinition;
 import io.perstack.llm.FailureClassifier;
 import io.perstack.llm.http.Cancellation;
-import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.http.HttpTransport;
+import io.perstack.llm.http.ProviderRequest;
 import io.perstack.llm.langchain.ChatMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,13 +68,13 @@ final class ConverseStreamModel implements StreamingChatModel {
 
     private final URI endpoint;
     private final SigV4 signer;
-    private final JdkTransport transport;
+    private final HttpTransport transport;
     private final Cancellation cancellation;
     private final String modelId;
     private final List<ToolDefinition> tools;
     private final int thinkingBudget;
 
-    ConverseStreamModel(String baseUrl, SigV4 signer, JdkTransport transport, Cancellation cancellation,
+    ConverseStreamModel(String baseUrl, SigV4 signer, HttpTransport transport, Cancellation cancellation,
                         String modelId, List<ToolDefinition> tools, int thinkingBudget) {
         this.endpoint = URI.create(baseUrl + "/model/" + SigV4.encode(modelId) + "/converse-stream");
         this.signer = signer;
@@ -97,10 +97,9 @@ final class ConverseStreamModel implements StreamingChatModel {
         headers.put("content-type", "application/json");
         headers.put("accept", "application/vnd.amazon.eventstream");
         Map<String, String> auth = signer.sign("POST", endpoint, headers, body, Instant.now());
-        HttpRequest.Builder http = HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(http::header);
-        auth.forEach(http::header);
-        HttpRequest built = http.build();
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.putAll(auth);
+        ProviderRequest built = ProviderRequest.post(endpoint, all, body);
         Thread.ofVirtual().name("perstack-bedrock-stream").start(() -> {
             try (InputStream in = transport.open(built, cancellation)) {
                 read(in, handler);

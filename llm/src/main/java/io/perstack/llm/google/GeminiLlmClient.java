@@ -14,7 +14,7 @@ import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
-import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
 import java.util.HashMap;
@@ -27,10 +27,10 @@ import java.util.Map;
  */
 public final class GeminiLlmClient implements LlmClient {
     private final ProviderSettings settings;
-    private final JdkTransport transport;
+    private final HttpTransport transport;
     private final GoogleAccessTokens tokens;
 
-    public GeminiLlmClient(ProviderSettings settings, JdkTransport transport) {
+    public GeminiLlmClient(ProviderSettings settings, HttpTransport transport) {
         this.settings = settings;
         this.transport = transport;
         this.tokens = settings.credentials() instanceof ProviderSettings.Credentials.GoogleAdc(var file)

@@ -3,12 +3,12 @@ package io.perstack.llm.google;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.core.json.Json;
 import io.perstack.llm.ProviderSettings;
-import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.http.HttpTransport;
+import io.perstack.llm.http.ProviderRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.util.Map;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -33,11 +34,11 @@ final class GoogleAccessTokens {
     private static final Duration EARLY_REFRESH = Duration.ofSeconds(60);
 
     private final Path file;
-    private final JdkTransport transport;
+    private final HttpTransport transport;
     private String token;
     private Instant expiresAt = Instant.EPOCH;
 
-    GoogleAccessTokens(Path file, JdkTransport transport) {
+    GoogleAccessTokens(Path file, HttpTransport transport) {
         this.file = file;
         this.transport = transport;
     }
@@ -67,9 +68,8 @@ final class GoogleAccessTokens {
             default -> throw new IllegalStateException("Unsupported Google credentials type \""
                     + credentials.path("type").asText() + "\" in " + file);
         };
-        HttpRequest request = HttpRequest.newBuilder(URI.create(tokenUri)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        ProviderRequest request = ProviderRequest.post(URI.create(tokenUri),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), form.getBytes(StandardCharsets.UTF_8));
         try {
             JsonNode answer = Json.mapper().readTree(transport.exchange(request));
             String fresh = answer.path("access_token").asText(null);

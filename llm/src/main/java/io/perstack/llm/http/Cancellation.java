@@ -4,24 +4,20 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * Cancels one generation's HTTP exchange: interrupts the thread waiting for response headers and closes the body
- * stream being parsed, whichever is in progress.
+ * Cancels one generation's HTTP exchange by closing its connection, which ends a blocked write, the wait for the
+ * response and the body being parsed alike.
  */
 public final class Cancellation {
-    private Thread worker;
-    private Closeable body;
+    private Closeable connection;
     private boolean cancelled;
 
-    synchronized void attach(Thread thread) {
-        worker = thread;
+    /** Binds the exchange's connection; false (and nothing bound) when the generation is already cancelled. */
+    synchronized boolean attach(Closeable exchange) {
         if (cancelled) {
-            thread.interrupt();
+            return false;
         }
-    }
-
-    synchronized boolean attach(Closeable stream) {
-        body = stream;
-        return !cancelled;
+        connection = exchange;
+        return true;
     }
 
     public synchronized boolean isCancelled() {
@@ -29,25 +25,20 @@ public final class Cancellation {
     }
 
     public void cancel() {
-        Thread t;
         Closeable c;
         synchronized (this) {
             if (cancelled) {
                 return;
             }
             cancelled = true;
-            t = worker;
-            c = body;
+            c = connection;
         }
         if (c != null) {
             try {
                 c.close();
             } catch (IOException ignored) {
-                // Closing an aborted stream may fail; the generation is already being abandoned.
+                // Closing an aborted connection may fail; the generation is already being abandoned.
             }
-        }
-        if (t != null) {
-            t.interrupt();
         }
     }
 }

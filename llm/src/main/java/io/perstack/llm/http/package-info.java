@@ -1,5 +1,5 @@
 /**
- * The HTTP transport under the provider libraries: the JDK client with our proxy settings, response headers kept
- * on errors (for {@code Retry-After}), and per-generation cancellation so a timeout can abort a stream.
+ * The HTTP transport under the provider libraries: blocking HTTP/1.1 over pooled connections with our proxy and TLS
+ * settings, response headers kept on errors (for {@code Retry-After}), and per-generation cancellation.
  */
 package io.perstack.llm.http;

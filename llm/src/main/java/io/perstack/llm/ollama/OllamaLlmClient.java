@@ -12,7 +12,7 @@ import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
-import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
 import java.util.Locale;
@@ -20,9 +20,9 @@ import java.util.Locale;
 /** Ollama {@code /api/chat}: {@code think: true} when reasoning is on; no keys, optional custom headers. */
 public final class OllamaLlmClient implements LlmClient {
     private final ProviderSettings settings;
-    private final JdkTransport transport;
+    private final HttpTransport transport;
 
-    public OllamaLlmClient(ProviderSettings settings, JdkTransport transport) {
+    public OllamaLlmClient(ProviderSettings settings, HttpTransport transport) {
         this.settings = settings;
         this.transport = transport;
     }

@@ -13,7 +13,7 @@ import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
-import io.perstack.llm.http.JdkTransport;
+import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
 import java.util.HashMap;
@@ -27,9 +27,9 @@ import java.util.Map;
  */
 public final class OpenAiLlmClient implements LlmClient {
     private final ProviderSettings settings;
-    private final JdkTransport transport;
+    private final HttpTransport transport;
 
-    public OpenAiLlmClient(ProviderSettings settings, JdkTransport transport) {
+    public OpenAiLlmClient(ProviderSettings settings, HttpTransport transport) {
         this.settings = settings;
         this.transport = transport;
     }
