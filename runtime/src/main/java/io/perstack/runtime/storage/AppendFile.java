@@ -70,6 +70,15 @@ final class AppendFile implements AutoCloseable {
         dirty = true;
     }
 
+    /** Cuts the file back to {@code length} bytes (a line boundary) and makes the cut durable. */
+    synchronized void truncate(long length) throws IOException {
+        if (length < size) {
+            channel.truncate(length);
+            channel.force(false);
+            size = length;
+        }
+    }
+
     synchronized void sync() throws IOException {
         if (dirty) {
             channel.force(false);

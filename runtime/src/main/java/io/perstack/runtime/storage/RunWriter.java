@@ -49,7 +49,15 @@ final class RunWriter implements AutoCloseable {
     private int known;
     /** Id of message {@code known - 1}, to refuse a history that does not extend what is logged. */
     private String lastMessageId;
+    /** For a log found on disk, until its first record: what it held, to find an uncommitted tail. */
+    private Reopened reopened;
     private boolean closed;
+
+    /**
+     * A message log as found when its run was picked up again: the base length, and each message line's id and the
+     * byte offset just past it.
+     */
+    private record Reopened(int baseCount, List<String> ids, long[] lineEnds) {}
 
     private RunWriter(Disk disk, Path dir, String runId) {
         this.disk = disk;
@@ -73,6 +81,17 @@ final class RunWriter implements AutoCloseable {
                 w.headerWritten = true;
                 w.known = (base == null ? 0 : base.count()) + lines.size() - 1;
                 w.lastMessageId = lines.size() > 1 ? idOf(lines.getLast()) : null;
+                List<String> ids = new java.util.ArrayList<>(lines.size() - 1);
+                long[] ends = new long[lines.size()];
+                long at = 0;
+                for (int i = 0; i < lines.size(); i++) {
+                    at += lines.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+                    ends[i] = at;
+                    if (i > 0) {
+                        ids.add(idOf(lines.get(i)));
+                    }
+                }
+                w.reopened = new Reopened(base == null ? 0 : base.count(), ids, ends);
             }
         }
         return w;
@@ -96,6 +115,10 @@ final class RunWriter implements AutoCloseable {
             writeHeader(Base.EMPTY);
         }
         int n = history.size();
+        if (reopened != null) {
+            cutUncommittedTail(history);
+            reopened = null;
+        }
         if (n > known) {
             if (known > 0 && lastMessageId != null && !lastMessageId.equals(history.get(known - 1).id())) {
                 throw new IllegalStateException("The history given for run " + runId
@@ -169,6 +192,29 @@ final class RunWriter implements AutoCloseable {
         if (closed) {
             throw new Closed();
         }
+    }
+
+    /**
+     * A run picked up again after a crash may end with the messages of a step whose checkpoint never became durable
+     * (the crash came between appending them and renaming the checkpoint in). Nothing references those lines:
+     * checkpoints are renamed in only after their lines are synced, and events store the history of a checkpoint
+     * already written. The history now being recorded continues the last durable checkpoint, so where it departs
+     * from the log, the rest of the log is that uncommitted step: it is cut like a torn tail (storage.md §3), and
+     * the history is appended after the part they share.
+     */
+    private void cutUncommittedTail(List<Message> history) throws IOException {
+        Reopened r = reopened;
+        int shared = r.baseCount();
+        while (shared < known && shared < history.size()
+                && java.util.Objects.equals(r.ids().get(shared - r.baseCount()), history.get(shared).id())) {
+            shared++;
+        }
+        if (shared == known || shared < r.baseCount()) {
+            return; // the history extends the log (or departs from it inside the base: the caller's error)
+        }
+        messages.truncate(r.lineEnds()[shared - r.baseCount()]);
+        known = shared;
+        lastMessageId = shared > r.baseCount() ? r.ids().get(shared - r.baseCount() - 1) : null;
     }
 
     private void writeHeader(Base base) throws IOException {

@@ -184,6 +184,37 @@ class MessageLogTest {
     }
 
     @Test
+    void aRunPickedUpAfterACrashBetweenLogAndCheckpointDropsTheUncommittedStep() throws IOException {
+        FileStorage storage = new FileStorage(root);
+        Recorder recorder = new Recorder(storage);
+        RunDriver run = RunDriver.fresh(storage, recorder.emitter, JOB, "runa", 50);
+        run.toolStep();
+        storage.endRun(JOB, "runa");
+        Checkpoint committed = storage.getCheckpointsByJobId(JOB).getLast();
+        // The next step's messages reach the log, then the process dies before its checkpoint is renamed in.
+        List<String> before = logLines("runa");
+        Checkpoint uncommitted = committed.toBuilder().id(Ids.next()).messageRef(null).build()
+                .withMessagesAppended(List.of(RunDriver.user("lost 1"), RunDriver.user("lost 2")));
+        storage.storeCheckpoint(uncommitted);
+        storage.endRun(JOB, "runa");
+        Files.delete(root.resolve("jobs").resolve(JOB).resolve("checkpoints").resolve(uncommitted.id() + ".json"));
+        assertThat(logLines("runa")).hasSize(before.size() + 2);
+
+        // Another process picks the same run up at the last durable checkpoint and records one more message.
+        FileStorage next = new FileStorage(root);
+        Checkpoint extended = committed.toBuilder().id(Ids.next())
+                .messageRef(null).build().withMessagesAppended(List.of(RunDriver.user("after the crash")));
+        next.storeCheckpoint(extended);
+        next.endRun(JOB, "runa");
+
+        assertThat(new FileStorage(root).retrieveCheckpoint(JOB, extended.id()).messages()
+                .equals(extended.messages())).isTrue();
+        assertThat(new FileStorage(root).retrieveCheckpoint(JOB, committed.id()).messages()
+                .equals(committed.messages())).isTrue();
+        assertThat(logLines("runa")).hasSize(before.size() + 1).startsWith(before.toArray(String[]::new));
+    }
+
+    @Test
     void logsOnlyEverGrowAtTheEnd() throws IOException {
         FileStorage storage = new FileStorage(root);
         Recorder recorder = new Recorder(storage);
