@@ -47,10 +47,10 @@ run_once() { # steps rep -> "ttfr_ms median_gap_ms wall_ms rss_kib bytes"
   rm -rf "$work"; mkdir -p "$work"
   script_for "$steps" > "$work/script.json"
   cp "$ROOT/bench/perstack.toml" "$work/perstack.toml"
-  "$JDK/bin/java" -cp "$CP" io.perstack.testkit.llm.ScriptedLlmServerMain "$work/script.json" \
+  "$JDK/bin/java" -cp "$CP" io.perstack.testkit.llm.ScriptedLlmServerMain "$work/script.json" --warm-up 300 \
     > "$work/server.out" 2> "$work/server.err" &
   local server=$!
-  for _ in $(seq 100); do [ -s "$work/server.out" ] && break; sleep 0.05; done
+  for _ in $(seq 600); do [ -s "$work/server.out" ] && break; sleep 0.05; done
   local base; base="$(jq -r .baseUrl < "$work/server.out")"
   local start_ms end_ms; start_ms="$(date +%s%3N)"
   (cd "$work" && env -i PATH="$PATH" HOME="$work" ANTHROPIC_API_KEY=bench-dummy \
