@@ -171,6 +171,7 @@ class HttpTransportTest {
             try (InputStream body = open(server, new Cancellation())) {
                 assertThat(body.readNBytes(3)).asString(StandardCharsets.UTF_8).isEqualTo("012");
             }
+            await().atMost(PROMPTLY).until(() -> server.closedByClient() == 1);
             assertThat(exchange(server)).isEqualTo("second");
 
             assertThat(server.accepted()).isEqualTo(2);

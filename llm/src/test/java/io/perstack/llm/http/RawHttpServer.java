@@ -109,6 +109,7 @@ final class RawHttpServer implements AutoCloseable {
     private final LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
     private final List<Request> requests = new ArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger closedByClient = new AtomicInteger();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -144,6 +145,11 @@ final class RawHttpServer implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Connections the client closed or reset (seen at end of stream, or as a failed read or write). */
+    int closedByClient() {
+        return closedByClient.get();
+    }
+
     List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
@@ -170,6 +176,7 @@ final class RawHttpServer implements AutoCloseable {
             while (true) {
                 Request request = readRequest(in, number);
                 if (request == null) {
+                    closedByClient.incrementAndGet();
                     return;
                 }
                 synchronized (requests) {
@@ -193,7 +200,8 @@ final class RawHttpServer implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            // The client went away (or was meant to); nothing to answer.
+            // The client went away (closing with unread data resets the connection); nothing to answer.
+            closedByClient.incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
