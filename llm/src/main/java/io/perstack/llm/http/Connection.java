@@ -69,7 +69,7 @@ final class Connection implements Closeable {
     }
 
     static Connection open(Route route, int connectTimeoutMillis, SSLSocketFactory tls) throws IOException {
-        InetSocketAddress target = route.proxy() != null ? route.proxy()
+        InetSocketAddress target = route.proxy() != null ? resolved(route.proxy())
                 : new InetSocketAddress(route.bareHost(), route.port());
         Socket raw = new Socket();
         try {
@@ -96,6 +96,15 @@ final class Connection implements Closeable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The proxy address is kept unresolved so that each new connection looks its name up again, but
+     * {@link Socket#connect} refuses an unresolved address outright ({@code UnknownHostException}), which made every
+     * proxied request fail: resolve it here, per connection.
+     */
+    private static InetSocketAddress resolved(InetSocketAddress address) {
+        return address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
     }
 
     private static void tunnel(Socket raw, Route route) throws IOException {

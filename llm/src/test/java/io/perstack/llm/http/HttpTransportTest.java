@@ -431,6 +431,63 @@ class HttpTransportTest {
     }
 
     @Nested
+    class Proxy {
+        @Test
+        void httpsGoesThroughAConnectTunnelWithTlsVerifiedEndToEnd() throws Exception {
+            TlsTestServer server = closing(TlsTestServer.start(localhost, "llm"));
+            TunnelProxy proxy = closing(TunnelProxy.start());
+            useTransport(new HttpTransport(proxy.url(), localhost.clientContext()));
+
+            String body = transport.exchange(post(https(server.port()), "{}"));
+
+            assertThat(body).isEqualTo("hello from llm\n");
+            String authority = "localhost:" + server.port();
+            assertThat(proxy.heads()).singleElement()
+                    .isEqualTo(List.of("CONNECT " + authority + " HTTP/1.1", "Host: " + authority));
+            assertThat(server.received()).containsExactly("POST " + PATH + " HTTP/1.1\n{}");
+        }
+
+        @Test
+        void theTunnelDoesNotExemptTheOriginFromHostNameVerification() {
+            TlsTestServer server = closing(TlsTestServer.start(otherHost, "impostor"));
+            TunnelProxy proxy = closing(TunnelProxy.start());
+            useTransport(new HttpTransport(proxy.url(), otherHost.clientContext()));
+
+            assertThatThrownBy(() -> transport.exchange(post(https(server.port()), "{}")))
+                    .isInstanceOf(SSLException.class);
+            assertThat(proxy.heads()).singleElement().satisfies(head ->
+                    assertThat(head.getFirst()).isEqualTo("CONNECT localhost:" + server.port() + " HTTP/1.1"));
+            assertThat(server.received()).isEmpty();
+        }
+
+        @Test
+        void plainHttpIsSentToTheProxyInAbsoluteForm() throws Exception {
+            TunnelProxy proxy = closing(TunnelProxy.start());
+            useTransport(new HttpTransport(proxy.url()));
+
+            // The origin's name does not resolve: only the proxy can have answered.
+            String body = transport.exchange(post(URI.create("http://llm.invalid:8080/v1/chat?stream=true"), "{}"));
+
+            assertThat(body).isEqualTo(TunnelProxy.ANSWER);
+            assertThat(proxy.heads()).singleElement().satisfies(head -> {
+                assertThat(head.getFirst()).isEqualTo("POST http://llm.invalid:8080/v1/chat?stream=true HTTP/1.1");
+                assertThat(head).contains("Host: llm.invalid:8080");
+            });
+        }
+
+        @Test
+        void aProxyRefusingConnectFailsNamingTheStatus() {
+            TunnelProxy proxy = closing(TunnelProxy.refusing(403));
+            useTransport(new HttpTransport(proxy.url(), localhost.clientContext()));
+
+            assertThatThrownBy(() -> transport.exchange(post(https(443), "{}")))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("CONNECT localhost:443")
+                    .hasMessageContaining("403");
+        }
+    }
+
+    @Nested
     class Cancelling {
         @Test
         void cancellingFromAnotherThreadEndsTheWaitForAResponse() throws Exception {
