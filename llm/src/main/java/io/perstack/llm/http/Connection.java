@@ -68,13 +68,24 @@ final class Connection implements Closeable {
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
     }
 
-    static Connection open(Route route, int connectTimeoutMillis, SSLSocketFactory tls) throws IOException {
+    /**
+     * Connects, tunnels through the proxy if any, and shakes hands. The socket is bound to {@code cancellation} from
+     * the start, and until the exchange sets its own read timeout every read is bounded by the connect timeout: a
+     * proxy that never answers {@code CONNECT} or a server that never completes the TLS handshake would otherwise
+     * hold the thread for good, out of reach of {@link Cancellation#cancel()}.
+     */
+    static Connection open(Route route, int connectTimeoutMillis, SSLSocketFactory tls, Cancellation cancellation)
+            throws IOException {
         InetSocketAddress target = route.proxy() != null ? resolved(route.proxy())
                 : new InetSocketAddress(route.bareHost(), route.port());
         Socket raw = new Socket();
+        if (!cancellation.attach(raw)) {
+            throw new IOException("Request cancelled");
+        }
         try {
             raw.connect(target, connectTimeoutMillis);
             raw.setTcpNoDelay(true);
+            raw.setSoTimeout(connectTimeoutMillis);
             if (route.proxy() != null && route.tls()) {
                 tunnel(raw, route);
             }

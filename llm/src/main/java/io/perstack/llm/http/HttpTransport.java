@@ -165,7 +165,14 @@ public final class HttpTransport {
         if (cancellation.isCancelled()) {
             throw new InterruptedException("Request cancelled");
         }
-        return Connection.open(route, connectTimeoutMillis, route.tls() ? sockets() : null);
+        try {
+            return Connection.open(route, connectTimeoutMillis, route.tls() ? sockets() : null, cancellation);
+        } catch (IOException e) {
+            if (cancellation.isCancelled()) {
+                throw new InterruptedException("Request cancelled");
+            }
+            throw e;
+        }
     }
 
     private Connection.Response sendOn(Connection connection, ProviderRequest request, Cancellation cancellation,

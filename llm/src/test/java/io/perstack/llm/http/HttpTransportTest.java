@@ -11,6 +11,8 @@ import io.perstack.testkit.net.TestCertificate;
 import io.perstack.testkit.net.TlsTestServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +136,8 @@ class HttpTransportTest {
 
         /** Until the task waits (on a socket, for one), or has already ended. */
         void awaitBlocked() {
-            await().atMost(PROMPTLY).until(() -> result.isDone() || thread.getState() == Thread.State.WAITING);
+            await().atMost(PROMPTLY).until(() -> result.isDone() || thread.getState() == Thread.State.WAITING
+                    || thread.getState() == Thread.State.TIMED_WAITING);
         }
 
         /** What the task failed with, which it must do within {@link #PROMPTLY}. */
@@ -517,6 +520,34 @@ class HttpTransportTest {
         }
 
         @Test
+        void cancellingEndsATlsHandshakeThatNeverCompletes() throws Exception {
+            ServerSocket silent = mute();
+            useTransport(new HttpTransport(null, localhost.clientContext()));
+            Cancellation cancellation = new Cancellation();
+            Background<InputStream> opening = Background.start(
+                    () -> transport.open(post(https(silent.getLocalPort()), "{}"), cancellation));
+            opening.awaitBlocked();
+
+            cancellation.cancel();
+
+            assertThat(opening.failure()).isInstanceOf(InterruptedException.class);
+        }
+
+        @Test
+        void cancellingEndsTheWaitForAProxyThatNeverAnswersConnect() throws Exception {
+            ServerSocket silent = mute();
+            useTransport(new HttpTransport("http://127.0.0.1:" + silent.getLocalPort(), localhost.clientContext()));
+            Cancellation cancellation = new Cancellation();
+            Background<InputStream> opening = Background.start(
+                    () -> transport.open(post(https(443), "{}"), cancellation));
+            opening.awaitBlocked();
+
+            cancellation.cancel();
+
+            assertThat(opening.failure()).isInstanceOf(InterruptedException.class);
+        }
+
+        @Test
         void aCancelledGenerationSendsNothing() {
             RawHttpServer server = serve(Reply.ok("never"));
             Cancellation cancellation = new Cancellation();
@@ -590,5 +621,21 @@ class HttpTransportTest {
             assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
             assertThat(server.requests()).hasSize(1);
         }
+
+        @Test
+        void exchangeTimesOutWhenTheTlsHandshakeNeverCompletes() throws IOException {
+            ServerSocket silent = mute();
+            useTransport(new HttpTransport(null, localhost.clientContext(), 300, 300));
+
+            Throwable thrown = assertTimeoutPreemptively(PROMPTLY,
+                    () -> catchFailure(() -> transport.exchange(post(https(silent.getLocalPort()), "{}"))));
+
+            assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    /** A TCP listener that never accepts: connections complete in its backlog, and then nothing is ever said. */
+    private ServerSocket mute() throws IOException {
+        return closing(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     }
 }
