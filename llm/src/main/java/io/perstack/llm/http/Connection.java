@@ -60,6 +60,8 @@ final class Connection implements Closeable {
     private final OutputStream out;
     private volatile long idleSince;
     private boolean reused;
+    /** The cancellation of the exchange currently on this connection. */
+    private volatile Cancellation owner;
 
     private Connection(Route route, Socket socket) throws IOException {
         this.route = route;
@@ -157,7 +159,9 @@ final class Connection implements Closeable {
      * Sends the request and reads the response head. {@link StaleConnection} means nothing at all came back on a
      * reused connection, so the request may be sent again on a fresh one.
      */
-    Response exchange(ProviderRequest request, ConnectionPool pool, int readTimeoutMillis) throws IOException {
+    Response exchange(ProviderRequest request, ConnectionPool pool, Cancellation owner, int readTimeoutMillis)
+            throws IOException {
+        this.owner = owner;
         boolean headSent = false;
         try {
             socket.setSoTimeout(readTimeoutMillis);
@@ -370,7 +374,7 @@ final class Connection implements Closeable {
         final void finished(boolean keepAlive, ConnectionPool pool) {
             if (!done) {
                 done = true;
-                if (keepAlive && pool != null) {
+                if (keepAlive && pool != null && owner.detach(Connection.this)) {
                     pool.release(Connection.this);
                 } else {
                     closeQuietly();

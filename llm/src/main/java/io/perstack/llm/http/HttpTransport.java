@@ -182,7 +182,7 @@ public final class HttpTransport {
             throw new InterruptedException("Request cancelled");
         }
         try {
-            return connection.exchange(request, pool, readTimeoutMillis);
+            return connection.exchange(request, pool, cancellation, readTimeoutMillis);
         } catch (IOException e) {
             if (cancellation.isCancelled()) {
                 throw new InterruptedException("Request cancelled");

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -108,6 +109,14 @@ class HttpTransportTest {
 
     private static URI https(int port) {
         return URI.create("https://localhost:" + port + PATH);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What {@code call} threw; an {@link AssertionError} when it returned. */
@@ -545,6 +554,28 @@ class HttpTransportTest {
             cancellation.cancel();
 
             assertThat(opening.failure()).isInstanceOf(InterruptedException.class);
+        }
+
+        @Test
+        void cancellingAGenerationAfterItsResponseWasReadLeavesTheConnectionToTheNextExchange() throws Exception {
+            CountDownLatch rest = new CountDownLatch(1);
+            RawHttpServer server = serve(Reply.ok("first"), new Reply(out -> {
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsec".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                awaitQuietly(rest);
+                out.write("ond".getBytes(StandardCharsets.ISO_8859_1));
+            }, RawHttpServer.After.KEEP_OPEN));
+            Cancellation finished = new Cancellation();
+            assertThat(readAll(open(server, finished))).isEqualTo("first");
+            InputStream next = open(server, new Cancellation());
+            assertThat(next.readNBytes(3)).asString(StandardCharsets.UTF_8).isEqualTo("sec");
+
+            // As a generation deadline firing just as its response completed does.
+            finished.cancel();
+            rest.countDown();
+
+            assertThat(readAll(next)).isEqualTo("ond");
+            assertThat(server.accepted()).isEqualTo(1);
         }
 
         @Test
