@@ -32,6 +32,8 @@ final class Connection implements Closeable {
     private static final int MAX_LINE = 16 * 1024;
     private static final int MAX_HEADER_BYTES = 256 * 1024;
     private static final int MAX_HEADERS = 512;
+    /** Servers send one or two (100 Continue, 103 Early Hints); an endless run of them would never end the exchange. */
+    private static final int MAX_INTERIM_RESPONSES = 16;
 
     /** Where a connection goes: the origin, and the proxy in front of it if any. */
     record Route(boolean tls, String host, int port, InetSocketAddress proxy) {
@@ -222,12 +224,16 @@ final class Connection implements Closeable {
             int status;
             Map<String, List<String>> headers;
             String statusLine = (char) firstByte + readLine(in);
+            int interim = 0;
             while (true) {
                 status = statusOf(statusLine);
                 headers = readHeaders(in);
                 // Interim answers (100 Continue, 103 Early Hints) precede the real one.
                 if (status >= 200 || status == 101) {
                     break;
+                }
+                if (++interim > MAX_INTERIM_RESPONSES) {
+                    throw new IOException("Too many interim responses");
                 }
                 statusLine = readLine(in);
             }
@@ -239,16 +245,7 @@ final class Connection implements Closeable {
             } else if (hasToken(headers, "transfer-encoding", "chunked")) {
                 body = new ChunkedBody(keepAlive, pool);
             } else if (headers.containsKey("content-length")) {
-                long length;
-                try {
-                    length = Long.parseLong(headers.get("content-length").getFirst().trim());
-                } catch (NumberFormatException e) {
-                    throw new IOException("Invalid Content-Length in response");
-                }
-                if (length < 0) {
-                    throw new IOException("Invalid Content-Length in response");
-                }
-                body = new FixedBody(length, keepAlive, pool);
+                body = new FixedBody(contentLength(headers.get("content-length")), keepAlive, pool);
             } else {
                 body = new UntilCloseBody();
             }
@@ -256,6 +253,30 @@ final class Connection implements Closeable {
         } catch (IOException e) {
             throw new ResponseStarted(e);
         }
+    }
+
+    /**
+     * The one length that every {@code Content-Length} value states. Differing values leave the end of the body
+     * ambiguous (RFC 9112 section 6.3 makes that an unrecoverable error): trusting the first would read the rest of
+     * the body as the next response on the connection.
+     */
+    private static long contentLength(List<String> values) throws IOException {
+        long length = -1;
+        for (String value : values) {
+            for (String part : value.split(",", -1)) {
+                long l;
+                try {
+                    l = Long.parseLong(part.strip());
+                } catch (NumberFormatException e) {
+                    throw new IOException("Invalid Content-Length in response");
+                }
+                if (l < 0 || (length >= 0 && l != length)) {
+                    throw new IOException("Invalid Content-Length in response");
+                }
+                length = l;
+            }
+        }
+        return length;
     }
 
     private static int statusOf(String line) throws IOException {

@@ -290,6 +290,16 @@ class HttpTransportTest {
         }
 
         @Test
+        void aContentLengthRepeatedWithTheSameValueIsAccepted() throws Exception {
+            RawHttpServer server = serve(Reply.raw("HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\nContent-Length: 5\r\n\r\n"
+                    + "hello"), Reply.ok("next"));
+
+            assertThat(exchange(server)).isEqualTo("hello");
+            assertThat(exchange(server)).isEqualTo("next");
+            assertThat(server.accepted()).isEqualTo(1);
+        }
+
+        @Test
         void connectionCloseResponseIsNotPooledEvenWhenTheServerKeepsItOpen() throws Exception {
             RawHttpServer server = serve(Reply.raw(response("200 OK", "bye", "Connection: close")),
                     Reply.ok("next"));
@@ -400,6 +410,17 @@ class HttpTransportTest {
         void garbledChunkSizeFails(String size) {
             assertFails(serve(Reply.raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + size + "\r\nhello\r\n0\r\n\r\n")), "Malformed chunk size");
+        }
+
+        @Test
+        void conflictingContentLengthsFail() {
+            assertFails(serve(Reply.raw("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 11\r\n\r\n"
+                    + "hello world")), "Invalid Content-Length");
+        }
+
+        @Test
+        void anEndlessRunOfInterimResponsesFails() {
+            assertFails(serve(Reply.endless("", "HTTP/1.1 100 Continue\r\n\r\n")), "interim responses");
         }
 
         @Test
