@@ -20,6 +20,18 @@ public final class Cancellation {
         return true;
     }
 
+    /**
+     * Unbinds a connection whose response was read to its end, before it goes back to the pool: a later cancel()
+     * (a deadline firing just as the response completed) must not close it under the next exchange that takes it.
+     * False when this generation was cancelled first; the connection is then being closed and must not be reused.
+     */
+    synchronized boolean detach(Closeable exchange) {
+        if (connection == exchange) {
+            connection = null;
+        }
+        return !cancelled;
+    }
+
     public synchronized boolean isCancelled() {
         return cancelled;
     }

@@ -32,6 +32,8 @@ final class Connection implements Closeable {
     private static final int MAX_LINE = 16 * 1024;
     private static final int MAX_HEADER_BYTES = 256 * 1024;
     private static final int MAX_HEADERS = 512;
+    /** Servers send one or two (100 Continue, 103 Early Hints); an endless run of them would never end the exchange. */
+    private static final int MAX_INTERIM_RESPONSES = 16;
 
     /** Where a connection goes: the origin, and the proxy in front of it if any. */
     record Route(boolean tls, String host, int port, InetSocketAddress proxy) {
@@ -60,6 +62,8 @@ final class Connection implements Closeable {
     private final OutputStream out;
     private volatile long idleSince;
     private boolean reused;
+    /** The cancellation of the exchange currently on this connection. */
+    private volatile Cancellation owner;
 
     private Connection(Route route, Socket socket) throws IOException {
         this.route = route;
@@ -68,13 +72,24 @@ final class Connection implements Closeable {
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
     }
 
-    static Connection open(Route route, int connectTimeoutMillis, SSLSocketFactory tls) throws IOException {
-        InetSocketAddress target = route.proxy() != null ? route.proxy()
+    /**
+     * Connects, tunnels through the proxy if any, and shakes hands. The socket is bound to {@code cancellation} from
+     * the start, and until the exchange sets its own read timeout every read is bounded by the connect timeout: a
+     * proxy that never answers {@code CONNECT} or a server that never completes the TLS handshake would otherwise
+     * hold the thread for good, out of reach of {@link Cancellation#cancel()}.
+     */
+    static Connection open(Route route, int connectTimeoutMillis, SSLSocketFactory tls, Cancellation cancellation)
+            throws IOException {
+        InetSocketAddress target = route.proxy() != null ? resolved(route.proxy())
                 : new InetSocketAddress(route.bareHost(), route.port());
         Socket raw = new Socket();
+        if (!cancellation.attach(raw)) {
+            throw new IOException("Request cancelled");
+        }
         try {
             raw.connect(target, connectTimeoutMillis);
             raw.setTcpNoDelay(true);
+            raw.setSoTimeout(connectTimeoutMillis);
             if (route.proxy() != null && route.tls()) {
                 tunnel(raw, route);
             }
@@ -96,6 +111,15 @@ final class Connection implements Closeable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The proxy address is kept unresolved so that each new connection looks its name up again, but
+     * {@link Socket#connect} refuses an unresolved address outright ({@code UnknownHostException}), which made every
+     * proxied request fail: resolve it here, per connection.
+     */
+    private static InetSocketAddress resolved(InetSocketAddress address) {
+        return address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
     }
 
     private static void tunnel(Socket raw, Route route) throws IOException {
@@ -137,7 +161,9 @@ final class Connection implements Closeable {
      * Sends the request and reads the response head. {@link StaleConnection} means nothing at all came back on a
      * reused connection, so the request may be sent again on a fresh one.
      */
-    Response exchange(ProviderRequest request, ConnectionPool pool, int readTimeoutMillis) throws IOException {
+    Response exchange(ProviderRequest request, ConnectionPool pool, Cancellation owner, int readTimeoutMillis)
+            throws IOException {
+        this.owner = owner;
         boolean headSent = false;
         try {
             socket.setSoTimeout(readTimeoutMillis);
@@ -198,12 +224,16 @@ final class Connection implements Closeable {
             int status;
             Map<String, List<String>> headers;
             String statusLine = (char) firstByte + readLine(in);
+            int interim = 0;
             while (true) {
                 status = statusOf(statusLine);
                 headers = readHeaders(in);
                 // Interim answers (100 Continue, 103 Early Hints) precede the real one.
                 if (status >= 200 || status == 101) {
                     break;
+                }
+                if (++interim > MAX_INTERIM_RESPONSES) {
+                    throw new IOException("Too many interim responses");
                 }
                 statusLine = readLine(in);
             }
@@ -215,16 +245,7 @@ final class Connection implements Closeable {
             } else if (hasToken(headers, "transfer-encoding", "chunked")) {
                 body = new ChunkedBody(keepAlive, pool);
             } else if (headers.containsKey("content-length")) {
-                long length;
-                try {
-                    length = Long.parseLong(headers.get("content-length").getFirst().trim());
-                } catch (NumberFormatException e) {
-                    throw new IOException("Invalid Content-Length in response");
-                }
-                if (length < 0) {
-                    throw new IOException("Invalid Content-Length in response");
-                }
-                body = new FixedBody(length, keepAlive, pool);
+                body = new FixedBody(contentLength(headers.get("content-length")), keepAlive, pool);
             } else {
                 body = new UntilCloseBody();
             }
@@ -232,6 +253,30 @@ final class Connection implements Closeable {
         } catch (IOException e) {
             throw new ResponseStarted(e);
         }
+    }
+
+    /**
+     * The one length that every {@code Content-Length} value states. Differing values leave the end of the body
+     * ambiguous (RFC 9112 section 6.3 makes that an unrecoverable error): trusting the first would read the rest of
+     * the body as the next response on the connection.
+     */
+    private static long contentLength(List<String> values) throws IOException {
+        long length = -1;
+        for (String value : values) {
+            for (String part : value.split(",", -1)) {
+                long l;
+                try {
+                    l = Long.parseLong(part.strip());
+                } catch (NumberFormatException e) {
+                    throw new IOException("Invalid Content-Length in response");
+                }
+                if (l < 0 || (length >= 0 && l != length)) {
+                    throw new IOException("Invalid Content-Length in response");
+                }
+                length = l;
+            }
+        }
+        return length;
     }
 
     private static int statusOf(String line) throws IOException {
@@ -350,7 +395,7 @@ final class Connection implements Closeable {
         final void finished(boolean keepAlive, ConnectionPool pool) {
             if (!done) {
                 done = true;
-                if (keepAlive && pool != null) {
+                if (keepAlive && pool != null && owner.detach(Connection.this)) {
                     pool.release(Connection.this);
                 } else {
                     closeQuietly();

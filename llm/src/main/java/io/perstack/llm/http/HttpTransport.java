@@ -44,6 +44,8 @@ public final class HttpTransport {
 
     private final InetSocketAddress proxy;
     private final SSLContext tls;
+    private final int connectTimeoutMillis;
+    private final int exchangeReadTimeoutMillis;
     private final ConnectionPool pool = new ConnectionPool();
     private volatile SSLSocketFactory sockets;
 
@@ -53,8 +55,15 @@ public final class HttpTransport {
 
     /** With {@code tls} null, the JDK's default trust store decides which servers are trusted. */
     public HttpTransport(String proxyUrl, SSLContext tls) {
+        this(proxyUrl, tls, CONNECT_TIMEOUT_MILLIS, EXCHANGE_READ_TIMEOUT_MILLIS);
+    }
+
+    /** With shorter timeouts, so tests of them need not wait the production 30 s. */
+    HttpTransport(String proxyUrl, SSLContext tls, int connectTimeoutMillis, int exchangeReadTimeoutMillis) {
         this.proxy = proxy(proxyUrl);
         this.tls = tls;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.exchangeReadTimeoutMillis = exchangeReadTimeoutMillis;
     }
 
     private static InetSocketAddress proxy(String proxyUrl) {
@@ -128,7 +137,7 @@ public final class HttpTransport {
      * stays silent for {@code 30 s}.
      */
     public String exchange(ProviderRequest request) throws IOException, InterruptedException {
-        Connection.Response r = send(request, new Cancellation(), EXCHANGE_READ_TIMEOUT_MILLIS);
+        Connection.Response r = send(request, new Cancellation(), exchangeReadTimeoutMillis);
         String body = errorBody(r);
         if (r.status() >= 400) {
             throw new ProviderHttpException(r.status(), body, r.headers());
@@ -156,7 +165,14 @@ public final class HttpTransport {
         if (cancellation.isCancelled()) {
             throw new InterruptedException("Request cancelled");
         }
-        return Connection.open(route, CONNECT_TIMEOUT_MILLIS, route.tls() ? sockets() : null);
+        try {
+            return Connection.open(route, connectTimeoutMillis, route.tls() ? sockets() : null, cancellation);
+        } catch (IOException e) {
+            if (cancellation.isCancelled()) {
+                throw new InterruptedException("Request cancelled");
+            }
+            throw e;
+        }
     }
 
     private Connection.Response sendOn(Connection connection, ProviderRequest request, Cancellation cancellation,
@@ -166,7 +182,7 @@ public final class HttpTransport {
             throw new InterruptedException("Request cancelled");
         }
         try {
-            return connection.exchange(request, pool, readTimeoutMillis);
+            return connection.exchange(request, pool, cancellation, readTimeoutMillis);
         } catch (IOException e) {
             if (cancellation.isCancelled()) {
                 throw new InterruptedException("Request cancelled");
