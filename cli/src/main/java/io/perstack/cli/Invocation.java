@@ -146,6 +146,8 @@ final class Invocation {
                 ? config.perstackApiBaseUrl() : "https://api.perstack.ai", env.get("PERSTACK_API_KEY"),
                 config.perstackBaseSkillCommand(), env, System.getenv("PERSTACK_PROXY_URL"), f.verbose, now, now,
                 runtime, workspace, List.copyOf(f.env), maxCost, resultCap, config.pricing());
+        // Everything checked: the provider's TLS handshake can run while the job starts its skills.
+        Providers.preconnect(provider, setting.proxyUrl());
         return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
                 provider, locked);
     }

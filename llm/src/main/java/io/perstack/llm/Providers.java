@@ -21,25 +21,40 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Providers {
     private static final Map<String, LlmClient> CACHE = new ConcurrentHashMap<>();
-    private static final java.util.List<HttpTransport> TRANSPORTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final Map<String, HttpTransport> TRANSPORT_OF = new ConcurrentHashMap<>();
 
     private Providers() {}
 
     /** The client for resolved settings; every error it reports has the settings' secrets redacted. */
     public static LlmClient create(ProviderSettings settings, String proxyUrl) {
-        return CACHE.computeIfAbsent(cacheKey(settings, proxyUrl), k -> build(settings, proxyUrl));
+        String key = cacheKey(settings, proxyUrl);
+        return CACHE.computeIfAbsent(key, k -> build(k, settings, proxyUrl));
     }
 
     /**
-     * Closes every client made so far and forgets them. A process calls this on its way out: an HTTP client's
-     * selector thread left running makes the JVM's exit wait about 300 ms for it.
+     * Creates the client {@link #create} will return and starts connecting to the provider's address in the
+     * background, so a TLS handshake overlaps the rest of a run's start-up instead of delaying its first request.
      */
+    public static void preconnect(ProviderSettings settings, String proxyUrl) {
+        String key = cacheKey(settings, proxyUrl);
+        CACHE.computeIfAbsent(key, k -> build(k, settings, proxyUrl));
+        HttpTransport transport = TRANSPORT_OF.get(key);
+        if (transport != null && settings.baseUrl() != null) {
+            try {
+                transport.preconnect(java.net.URI.create(settings.baseUrl()));
+            } catch (IllegalArgumentException unusable) {
+                // The first request reports a bad address with its own message.
+            }
+        }
+    }
+
+    /** Closes every client made so far (their idle connections) and forgets them; a process calls this on exit. */
     public static void closeAll() {
         CACHE.clear();
-        for (HttpTransport t : TRANSPORTS) {
+        for (HttpTransport t : TRANSPORT_OF.values()) {
             t.close();
         }
-        TRANSPORTS.clear();
+        TRANSPORT_OF.clear();
     }
 
     /** Only a digest of the secrets is kept in the key, so the cache holds no second copy of them. */
@@ -62,9 +77,9 @@ public final class Providers {
         }
     }
 
-    private static LlmClient build(ProviderSettings settings, String proxyUrl) {
+    private static LlmClient build(String key, ProviderSettings settings, String proxyUrl) {
         HttpTransport transport = new HttpTransport(proxyUrl);
-        TRANSPORTS.add(transport);
+        TRANSPORT_OF.put(key, transport);
         LlmClient client = switch (settings.providerName()) {
             case "anthropic" -> new AnthropicLlmClient(settings, transport);
             case "openai", "azure-openai", "deepseek" -> new OpenAiLlmClient(settings, transport);

@@ -53,6 +53,10 @@ final class ConnectionPool {
         connection.closeQuietly();
     }
 
+    synchronized int idleCount() {
+        return idle.values().stream().mapToInt(ArrayDeque::size).sum();
+    }
+
     void closeAll() {
         List<Connection> all = new ArrayList<>();
         synchronized (this) {

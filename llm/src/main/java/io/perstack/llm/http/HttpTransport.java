@@ -78,6 +78,29 @@ public final class HttpTransport {
         return InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80);
     }
 
+    /**
+     * Starts opening a connection to {@code uri}'s origin (TCP, proxy tunnel, TLS handshake) in the background and
+     * parks it in the pool, so the first request finds it ready. A run calls this as soon as it knows its provider:
+     * the handshake then overlaps loading storage and starting skills. Failures are dropped here; the request itself
+     * meets and reports them.
+     */
+    public void preconnect(URI uri) {
+        Connection.Route route = Connection.Route.of(uri, proxy);
+        Thread.ofVirtual().name("perstack-preconnect").start(() -> {
+            try {
+                pool.release(Connection.open(route, connectTimeoutMillis, route.tls() ? sockets() : null,
+                        new Cancellation()));
+            } catch (IOException | RuntimeException ignored) {
+                // See above: the first real request reports what is wrong with this address.
+            }
+        });
+    }
+
+    /** Idle connections waiting in the pool (for tests). */
+    int idleConnections() {
+        return pool.idleCount();
+    }
+
     /** Closes the idle connections; exchanges in flight finish on their own connections. */
     public void close() {
         pool.closeAll();

@@ -177,6 +177,18 @@ class HttpTransportTest {
         }
 
         @Test
+        void aPreconnectedConnectionCarriesTheFirstExchange() throws Exception {
+            RawHttpServer server = serve(Reply.ok("first"));
+
+            transport.preconnect(server.uri("/v1/messages"));
+            await().atMost(PROMPTLY).until(() -> transport.idleConnections() == 1);
+            assertThat(exchange(server)).isEqualTo("first");
+
+            assertThat(server.accepted()).isEqualTo(1);
+            assertThat(server.requests()).extracting(RawHttpServer.Request::connection).containsExactly(1);
+        }
+
+        @Test
         void aBodyClosedBeforeItsEndIsNotReused() throws Exception {
             RawHttpServer server = serve(Reply.ok("0123456789"), Reply.ok("second"));
 
