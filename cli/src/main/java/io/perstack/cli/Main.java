@@ -8,6 +8,9 @@ import io.perstack.llm.Providers;
 import io.perstack.runtime.Version;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,18 +30,29 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (no {@code System.exit}), for tests and embedding. */
     public static int execute(String... args) {
+        PrintWriter err = new PrintWriter(System.err, true);
         CommandLine cli;
         if (args.length > 0 && args[0].equals("run")) {
-            // The common case builds only its own command: reflecting over every command's annotations would cost
-            // each headless run about a tenth of a second before it does anything.
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
+            // The common case does not load picocli at all (see RunArguments); picocli still has the last word on
+            // every command line that is not plainly well-formed.
+            Optional<RunCommand> parsed = RunArguments.parse(rest);
+            if (parsed.isPresent()) {
+                try {
+                    return parsed.get().call();
+                } catch (Exception e) {
+                    return failed(e, err);
+                }
+            }
+            // Building only this command's spec skips reflecting over every command's annotations.
             cli = new CommandLine(new RunCommand());
             cli.setCommandName("perstack run");
-            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+            args = rest.toArray(String[]::new);
         } else {
             cli = new CommandLine(new Main());
         }
         cli.setOut(new PrintWriter(System.out, true));
-        cli.setErr(new PrintWriter(System.err, true));
+        cli.setErr(err);
         // picocli's usage-error code 2 must become 1 (cli.md §1).
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine cmd = e.getCommandLine();
@@ -48,25 +62,30 @@ public final class Main implements Runnable {
             }
             return ExitCodes.FAILURE;
         });
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof UserError) {
-                cmd.getErr().println(e.getMessage());
-            } else {
-                cmd.getErr().println(e.getMessage() == null ? e.toString() : e.getMessage());
-                if (System.getenv("PERSTACK_DEBUG") != null) {
-                    e.printStackTrace(cmd.getErr());
-                }
-            }
-            return ExitCodes.FAILURE;
-        });
+        cli.setExecutionExceptionHandler((e, cmd, result) -> failed(e, cmd.getErr()));
         return cli.execute(args);
     }
 
     /**
-     * Work every run needs later, done on the second core while picocli reads the command line (picocli's classes
-     * are Java 5 bytecode, which the JVM's start-up cache cannot hold, so parsing is the slowest part of a start).
-     * Each step only initialises shared, thread-safe state; a failure here is met again, and reported, where the
-     * run really needs that piece.
+     * A command that failed: a {@link UserError} is its message alone; anything else is its message, with the stack
+     * trace only when {@code PERSTACK_DEBUG} is set.
+     */
+    private static int failed(Exception e, PrintWriter err) {
+        if (e instanceof UserError) {
+            err.println(e.getMessage());
+        } else {
+            err.println(e.getMessage() == null ? e.toString() : e.getMessage());
+            if (System.getenv("PERSTACK_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+        }
+        return ExitCodes.FAILURE;
+    }
+
+    /**
+     * Work every run needs later, done on the second core while the command line is read and the configuration
+     * loaded. Each step only initialises shared, thread-safe state; a failure here is met again, and reported, where
+     * the run really needs that piece.
      */
     private static void warmUp() {
         try {
