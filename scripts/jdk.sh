@@ -1,11 +1,14 @@
 # Sourced by ./perstack and ./test: locates a JDK 25 or newer without starting a JVM.
 
-# The major version of a JDK home, read from its release file so no JVM has to start.
+# The major version of a JDK home, read from its release file so no JVM has to start (and, with bash builtins
+# only, no process either: every start of the CLI pays for this).
 jdk_major() {
-  local release="$1/release" v
+  local release="$1/release" line v=0
   [ -f "$release" ] || { echo 0; return; }
-  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")"
-  echo "${v:-0}"
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then v="${BASH_REMATCH[1]}"; break; fi
+  done < "$release"
+  echo "$v"
 }
 
 find_jdk() {

@@ -29,15 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One {@code run}/{@code start} invocation turned into a run setting: flags &gt; {@code perstack.toml} &gt;
  * defaults, the merged environment, the selected checkpoint, and every check that must fail before anything runs.
  */
 final class Invocation {
-    private static final Logger LOG = LoggerFactory.getLogger(Invocation.class);
     private static final Set<String> PROVIDERS = Set.of("anthropic", "google", "openai", "ollama", "azure-openai",
             "amazon-bedrock", "google-vertex", "deepseek");
 

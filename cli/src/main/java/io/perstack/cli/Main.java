@@ -89,11 +89,12 @@ public final class Main implements Runnable {
      */
     private static void warmUp() {
         try {
-            Json.mapper().readTree("{\"warm\":[1]}");
+            // The base skill's native calls first: they are the longest piece, and the main thread needs them
+            // when the job opens its workspace; JSON and TOML it would otherwise set up itself, in parallel.
+            BaseSkill.linkNativeCalls();
+            Json.warmUp();
             PerstackToml.parse("[experts.\"warm\"]\ninstruction = \"x\"\n".getBytes(StandardCharsets.UTF_8), null,
                     "warm-up");
-            javax.net.ssl.SSLContext.getDefault();
-            BaseSkill.linkNativeCalls();
         } catch (Exception | LinkageError e) {
             // See above: nothing to report here.
         }

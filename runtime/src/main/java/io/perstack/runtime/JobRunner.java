@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * delegations down and back up, and keeps the job record current.
  */
 final class JobRunner {
-    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** Looked up when there is something to report: setting up logging is a cost no ordinary run should pay. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(JobRunner.class);
+    }
 
     private final RunOptions options;
     private final Emitter emitter;
@@ -300,7 +303,7 @@ final class JobRunner {
                 }
             }
         }
-        LOG.warn("Delegate {} finished without a text result; returning an empty result", child.expert().key());
+        log().warn("Delegate {} finished without a text result; returning an empty result", child.expert().key());
         return "";
     }
 
@@ -393,7 +396,7 @@ final class JobRunner {
                 throw io;
             }
             String message = e.getCause().getMessage() == null ? e.getCause().toString() : e.getCause().getMessage();
-            LOG.warn("Delegate {} failed: {}", key, message);
+            log().warn("Delegate {} failed: {}", key, message);
             return new ChildOutcome(target, null, "Delegate " + key + " failed: " + message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

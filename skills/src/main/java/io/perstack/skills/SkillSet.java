@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * one skill that provides it. A tool name offered twice is a start error, so no skill can shadow another's tools.
  */
 public final class SkillSet implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SkillSet.class);
+    /** Looked up when there is something to report: setting up logging is a cost no ordinary run should pay. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(SkillSet.class);
+    }
 
     private final List<Skill> skills;
     private final Consumer<EventPayload.Runtime> events;
@@ -176,7 +179,7 @@ public final class SkillSet implements AutoCloseable {
         if (inProcess) {
             SkillConfig.McpStdio stdio = (SkillConfig.McpStdio) base;
             if (!stdio.requiredEnv().isEmpty()) {
-                LOG.warn("requiredEnv is ignored for the in-process @perstack/base; pin a version to run it as a "
+                log().warn("requiredEnv is ignored for the in-process @perstack/base; pin a version to run it as a "
                         + "process");
             }
             return new InProcessBaseSkill(spec.baseSkill(), base.pick(), base.omit());

@@ -19,7 +19,6 @@ import java.util.Map;
  * message is simply serialised again.
  */
 public final class MessageJsonCache {
-    private static final ObjectWriter MESSAGE = Json.mapper().writerFor(Message.class);
 
     private final int capacity;
     private final Map<Message, SerializedString> json = new IdentityHashMap<>();
@@ -37,11 +36,16 @@ public final class MessageJsonCache {
         return Json.mapper().writer().withAttribute(MessageJsonCache.class, this);
     }
 
+    /** Built on first use rather than when a cache is made, which happens on a short run's critical path. */
+    private static final class MessageWriter {
+        static final ObjectWriter INSTANCE = Json.mapper().writerFor(Message.class);
+    }
+
     synchronized SerializableString json(Message message) {
         SerializedString s = json.get(message);
         if (s == null) {
             try {
-                s = new SerializedString(MESSAGE.writeValueAsString(message));
+                s = new SerializedString(MessageWriter.INSTANCE.writeValueAsString(message));
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }

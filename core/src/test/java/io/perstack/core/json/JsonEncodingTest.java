@@ -112,4 +112,11 @@ class JsonEncodingTest {
                 "c", List.of())));
         assertThat(pretty).isEqualTo("{\n  \"a\": [\n    1\n  ],\n  \"b\": {},\n  \"c\": []\n}");
     }
+
+    @Test
+    void theStartUpWarmUpSampleStillMatchesTheModel() {
+        // The CLI runs this on a spare thread and ignores failures there, so a sample that drifted from the model
+        // would silently stop warming anything up.
+        org.assertj.core.api.Assertions.assertThatCode(Json::warmUp).doesNotThrowAnyException();
+    }
 }

@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * process still running and removes everything the job created (§8).
  */
 public final class Sandbox implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+    /** Looked up when there is something to report: setting up logging is a cost no ordinary run should pay. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Sandbox.class);
+    }
     /** Where the workspace appears inside every sandbox. */
     public static final String VISIBLE_ROOT = "/workspace";
     static final String HOME = "/home/perstack";
@@ -406,7 +409,7 @@ public final class Sandbox implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            LOG.warn("Could not remove sandbox scratch directory {}: {}", root, e.getMessage());
+            log().warn("Could not remove sandbox scratch directory {}: {}", root, e.getMessage());
         }
     }
 }

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * for guarded names, and {@code perstack.test.egressAllowCidrs} exempts address ranges. Using either prints a warning.
  */
 final class AddressGuard {
-    private static final Logger LOG = LoggerFactory.getLogger(AddressGuard.class);
+    /** Looked up when there is something to report: setting up logging is a cost no ordinary run should pay. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(AddressGuard.class);
+    }
     static final String TEST_RESOLVE = "perstack.test.resolve";
     static final String TEST_ALLOW_CIDRS = "perstack.test.egressAllowCidrs";
 
@@ -131,7 +134,7 @@ final class AddressGuard {
 
     private static void warnOnce(String property) {
         if (WARNED.add(property)) {
-            LOG.warn("Test-only override {} is set: remote skill address checks are relaxed", property);
+            log().warn("Test-only override {} is set: remote skill address checks are relaxed", property);
         }
     }
 
