@@ -34,7 +34,10 @@ final class MessagesRequest {
     private static final SerializedString BLOCK_SEPARATOR = new SerializedString(",");
     private static final String PDF = "application/pdf";
 
-    /** The content blocks of one message and the turn role they belong to; {@code blocks} is null when empty. */
+    /**
+     * The content blocks of one message and the turn role they belong to ({@code blocks} null when there are none);
+     * for an instruction, its text as a JSON string.
+     */
     private record Encoded(String role, RawJson blocks) {}
 
     private final IdentityCache<Message, Encoded> messages = new IdentityCache<>();
@@ -59,17 +62,18 @@ final class MessagesRequest {
     byte[] body(GenerationRequest request) {
         List<Message> history = request.messages();
         List<Encoded> turns = new ArrayList<>(history.size());
-        List<Message.InstructionMessage> instructions = new ArrayList<>(1);
+        List<RawJson> instructions = new ArrayList<>(1);
         int size = 512;
         for (Message m : history) {
-            if (m instanceof Message.InstructionMessage i) {
-                instructions.add(i);
+            Encoded e = messages.get(m, MessagesRequest::encode);
+            if (e.blocks() == null) {
                 continue;
             }
-            Encoded e = messages.get(m, MessagesRequest::encode);
-            if (e.blocks() != null) {
+            size += e.blocks().length() + 32;
+            if (m instanceof Message.InstructionMessage) {
+                instructions.add(e.blocks());
+            } else {
                 turns.add(e);
-                size += e.blocks().length() + 32;
             }
         }
         List<RawJson> toolJson = new ArrayList<>(request.tools().size());
@@ -106,7 +110,7 @@ final class MessagesRequest {
                 g.writeArrayFieldStart("system");
                 for (int i = 0; i < instructions.size(); i++) {
                     // The last system block carries the prompt-cache breakpoint (providers.md §3).
-                    system(g, joinText(instructions.get(i).contents()), i == instructions.size() - 1);
+                    system(g, instructions.get(i), i == instructions.size() - 1);
                 }
                 g.writeEndArray();
             }
@@ -142,10 +146,12 @@ final class MessagesRequest {
         return Math.max(MIN_THINKING_BUDGET, request.reasoning().tokenCount());
     }
 
-    private static void system(JsonGenerator g, String text, boolean cached) throws IOException {
+    /** A system block around an instruction's text, cached as an encoded JSON string. */
+    private static void system(JsonGenerator g, RawJson text, boolean cached) throws IOException {
         g.writeStartObject();
         g.writeStringField("type", "text");
-        g.writeStringField("text", text);
+        g.writeFieldName("text");
+        g.writeRawValue(text);
         if (cached) {
             g.writeObjectFieldStart("cache_control");
             g.writeStringField("type", "ephemeral");
@@ -199,7 +205,10 @@ final class MessagesRequest {
                     toolResult(g, r);
                 }
             }));
-            case Message.InstructionMessage i -> throw new IllegalArgumentException("instructions go to system");
+            // The instruction becomes system text; only the JSON string is cached, as the cache marker goes on the
+            // last system block alone.
+            case Message.InstructionMessage i ->
+                    new Encoded("system", blocks(g -> g.writeString(joinText(i.contents()))));
         };
     }
 

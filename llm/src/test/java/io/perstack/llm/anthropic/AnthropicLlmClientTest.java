@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /** The Anthropic client against the scripted server: request assembly, stream decoding and failures. */
 class AnthropicLlmClientTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+            + "AAAABJRU5ErkJggg==";
     private static final String PDF = "JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSPj4Kc3RyZWFtCg==";
     private static final ToolDefinition READ = new ToolDefinition("base", "readTextFile", "Reads a text file",
             Json.tree("""
@@ -137,7 +138,7 @@ class AnthropicLlmClientTest {
                 history.add(user("Keep going."));
             }
         }
-        assertThat(client.cachedMessages()).isEqualTo(history.size() - 1);
+        assertThat(client.cachedMessages()).isEqualTo(history.size());
 
         ScriptedLlmServer fresh = serve(Reply.text("ok").repeat(sent.size()));
         for (List<Message> h : sent) {

@@ -35,8 +35,8 @@ class SseReaderTest {
 
     @Test
     void eventsAreSplitAtBlankLinesWhateverTheLineEndingsAndReadSize() throws IOException {
-        String stream = "event: message_start\r\ndata: {\"a\":\"é😀\"}\r\n\r\n: comment\n\nevent: ping\ndata:{\"b\":1}\n\n"
-                + "id: 7\ndata: first\ndata: second\n\n";
+        String stream = "event: message_start\r\ndata: {\"a\":\"é😀\"}\r\n\r\n: comment\n\n"
+                + "event: ping\ndata:{\"b\":1}\n\nid: 7\ndata: first\ndata: second\n\n";
 
         assertThat(events(trickle(stream))).containsExactly("{\"a\":\"é😀\"}", "{\"b\":1}", "first\nsecond");
         assertThat(events(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8))))
