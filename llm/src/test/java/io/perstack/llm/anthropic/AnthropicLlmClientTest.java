@@ -158,6 +158,25 @@ class AnthropicLlmClientTest {
     }
 
     @Test
+    void cachedMessagesGoWithTheirHistorySoAClientSharedByManyJobsDoesNotGrow() throws InterruptedException {
+        ScriptedLlmServer server = serve(Reply.text("ok").repeat(3));
+        AnthropicLlmClient client = client(server);
+        List<Message> kept = List.of(instruction("kept"), user("still running"));
+        for (int job = 0; job < 2; job++) {
+            // A finished job's history is unreachable once the job is done.
+            generated(client.generate(request(List.of(instruction("sys " + job), user("job " + job)), List.of(),
+                    "none"), GenerationListener.NONE));
+        }
+        generated(client.generate(request(kept, List.of(), "none"), GenerationListener.NONE));
+
+        for (int i = 0; i < 100 && client.cachedMessages() > kept.size(); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(client.cachedMessages()).isEqualTo(kept.size());
+    }
+
+    @Test
     void theRequestCarriesModelLimitsSystemPromptWithCacheMarkerToolsAndHeaders() {
         ScriptedLlmServer server = serve(Reply.text("ok"), Reply.text("ok"));
         AnthropicLlmClient client = client(server, Map.of("X-Extra", "extra", "Anthropic-Version", "2099-01-01"));
