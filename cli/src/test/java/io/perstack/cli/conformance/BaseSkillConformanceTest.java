@@ -92,17 +92,19 @@ class BaseSkillConformanceTest {
             assertThat(gifPart.path("mimeType").asText()).isEqualTo("image/gif");
             assertThat(results.get(2).path("result").get(0).path("text").asText()).isEqualTo("echo: SPECIAL-ECHO");
 
-            // One tool message answers all three; the files travel inline, byte for byte (the image inside its
-            // tool result, the PDF in the user turn that follows the results).
+            // One tool message answers all three; the files travel inline, byte for byte, each inside its own
+            // tool result (the PDF as a document block).
             RecordedRequest next = s.server().requests().get(1);
             assertThat(InteractiveTest.lastToolMessageIds(next)).containsExactly("t1", "t2", "t3");
             JsonNode messages = next.body().path("messages");
-            assertThat(messages.get(2).findValuesAsText("data")).containsExactly(gif64);
-            assertThat(messages.get(2).findValuesAsText("media_type")).containsExactly("image/gif");
-            assertThat(messages).hasSize(4);
-            assertThat(messages.get(3).path("role").asText()).isEqualTo("user");
-            assertThat(messages.get(3).findValuesAsText("data")).containsExactly(pdf64);
-            assertThat(messages.get(3).findValuesAsText("media_type")).containsExactly("application/pdf");
+            assertThat(messages).hasSize(3);
+            JsonNode sent = messages.get(2).path("content");
+            assertThat(sent.get(0).path("tool_use_id").asText()).isEqualTo("t1");
+            assertThat(sent.get(0).findValuesAsText("data")).containsExactly(pdf64);
+            assertThat(sent.get(0).findValuesAsText("media_type")).containsExactly("application/pdf");
+            assertThat(sent.get(1).path("tool_use_id").asText()).isEqualTo("t2");
+            assertThat(sent.get(1).findValuesAsText("data")).containsExactly(gif64);
+            assertThat(sent.get(1).findValuesAsText("media_type")).containsExactly("image/gif");
             assertThat(InteractiveTest.resultText(next, "t3")).isEqualTo("echo: SPECIAL-ECHO");
         }
     }

@@ -142,7 +142,7 @@ public final class HttpTransport {
     }
 
     /**
-     * Sends one request for a provider we speak to without a library (Bedrock) and returns the response body
+     * Sends one request for a provider we speak to without a library (Anthropic, Bedrock) and returns the body
      * stream on success; an error status becomes a {@link ProviderHttpException} with the response headers. The
      * exchange is bound to {@code cancellation}: cancelling closes its connection, which ends any wait on it.
      */

@@ -36,6 +36,8 @@ import java.util.Set;
  * @param chunkDelay   wait between streamed frames
  * @param repeat       how many requests this reply serves before the next one is used
  * @param match        condition a request must meet to be served by this reply, or {@code null} for any request
+ * @param cutAfterFrames when set, a streamed response ends (cleanly, as if the server stopped) after this many
+ *                     frames, before the wire's end-of-message frames; {@code null} streams everything
  */
 public record Reply(
         String text,
@@ -51,10 +53,11 @@ public record Reply(
         Duration delay,
         Duration chunkDelay,
         int repeat,
-        Match match) {
+        Match match,
+        Integer cutAfterFrames) {
 
     private static final Set<String> FIELDS = Set.of("text", "thinking", "toolCalls", "usage", "stopReason", "status",
-            "headers", "errorBody", "error", "streamError", "delayMs", "chunkDelayMs", "repeat", "match");
+            "headers", "errorBody", "error", "streamError", "delayMs", "chunkDelayMs", "repeat", "match", "cutAfterFrames");
 
     public Reply {
         toolCalls = List.copyOf(toolCalls == null ? List.of() : toolCalls);
@@ -68,6 +71,9 @@ public record Reply(
         if (repeat < 1) {
             throw new IllegalArgumentException("repeat must be at least 1, got " + repeat);
         }
+        if (cutAfterFrames != null && cutAfterFrames < 0) {
+            throw new IllegalArgumentException("cutAfterFrames must not be negative, got " + cutAfterFrames);
+        }
         if (delay.isNegative() || chunkDelay.isNegative()) {
             throw new IllegalArgumentException("delays must not be negative");
         }
@@ -76,7 +82,7 @@ public record Reply(
     /** A reply with no content at all: an empty assistant turn that ends normally. */
     public static Reply empty() {
         return new Reply(null, null, List.of(), Usage.NONE, null, 200, Map.of(), null, null, null, null, null, 1,
-                null);
+                null, null);
     }
 
     /** A plain text answer. */
@@ -101,7 +107,7 @@ public record Reply(
 
     public Reply withText(String newText) {
         return new Reply(newText, thinking, toolCalls, usage, stopReason, status, headers, errorBody, error,
-                streamError, delay, chunkDelay, repeat, match);
+                streamError, delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** Adds a tool call after the existing ones. */
@@ -114,13 +120,13 @@ public record Reply(
         List<ToolCall> calls = new ArrayList<>(toolCalls);
         calls.add(new ToolCall(id, name, args));
         return new Reply(text, thinking, calls, usage, stopReason, status, headers, errorBody, error, streamError,
-                delay, chunkDelay, repeat, match);
+                delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** Reasoning streamed before the text; the signature may be {@code null} for providers that have none. */
     public Reply withThinking(String thinkingText, String signature) {
         return new Reply(text, new Thinking(thinkingText, signature), toolCalls, usage, stopReason, status, headers,
-                errorBody, error, streamError, delay, chunkDelay, repeat, match);
+                errorBody, error, streamError, delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** Token numbers; see {@link Usage} for how each wire reports them. */
@@ -130,7 +136,7 @@ public record Reply(
 
     public Reply withUsage(Usage newUsage) {
         return new Reply(text, thinking, toolCalls, newUsage, stopReason, status, headers, errorBody, error,
-                streamError, delay, chunkDelay, repeat, match);
+                streamError, delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** Reasoning tokens, a subset of the output tokens, reported where the wire has a field for them. */
@@ -140,12 +146,12 @@ public record Reply(
 
     public Reply withStopReason(String reason) {
         return new Reply(text, thinking, toolCalls, usage, reason, status, headers, errorBody, error, streamError,
-                delay, chunkDelay, repeat, match);
+                delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     public Reply withStatus(int newStatus) {
         return new Reply(text, thinking, toolCalls, usage, stopReason, newStatus, headers, errorBody, error,
-                streamError, delay, chunkDelay, repeat, match);
+                streamError, delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** Adds a response header; a later value for the same (case-insensitive) name replaces the earlier one. */
@@ -153,13 +159,13 @@ public record Reply(
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(name.toLowerCase(Locale.ROOT), value);
         return new Reply(text, thinking, toolCalls, usage, stopReason, status, all, errorBody, error, streamError,
-                delay, chunkDelay, repeat, match);
+                delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** The exact error JSON to send for an error status. */
     public Reply withErrorBody(JsonNode body) {
         return new Reply(text, thinking, toolCalls, usage, stopReason, status, headers, body, error, streamError,
-                delay, chunkDelay, repeat, match);
+                delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** The exact error JSON (as text) to send for an error status. */
@@ -170,35 +176,44 @@ public record Reply(
     /** Provider error type and message, rendered in the error shape of whichever wire the request used. */
     public Reply withError(String type, String message) {
         return new Reply(text, thinking, toolCalls, usage, stopReason, status, headers, errorBody,
-                new ProviderError(type, message), streamError, delay, chunkDelay, repeat, match);
+                new ProviderError(type, message), streamError, delay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** Streams the content, then fails the stream with this provider error instead of finishing. */
     public Reply withStreamError(String type, String message) {
         return new Reply(text, thinking, toolCalls, usage, stopReason, status, headers, errorBody, error,
-                new ProviderError(type, message), delay, chunkDelay, repeat, match);
+                new ProviderError(type, message), delay, chunkDelay, repeat, match, cutAfterFrames);
+    }
+
+    /**
+     * Ends a streamed response after its first {@code frames} frames, without the frames that finish the message:
+     * the connection stays sound, the answer is just incomplete (a proxy or server giving up mid-answer).
+     */
+    public Reply withStreamCutAfter(int frames) {
+        return new Reply(text, thinking, toolCalls, usage, stopReason, status, headers, errorBody, error, streamError,
+                delay, chunkDelay, repeat, match, frames);
     }
 
     public Reply withDelay(Duration newDelay) {
         return new Reply(text, thinking, toolCalls, usage, stopReason, status, headers, errorBody, error, streamError,
-                newDelay, chunkDelay, repeat, match);
+                newDelay, chunkDelay, repeat, match, cutAfterFrames);
     }
 
     public Reply withChunkDelay(Duration newChunkDelay) {
         return new Reply(text, thinking, toolCalls, usage, stopReason, status, headers, errorBody, error, streamError,
-                delay, newChunkDelay, repeat, match);
+                delay, newChunkDelay, repeat, match, cutAfterFrames);
     }
 
     /** Serves this reply to {@code times} requests before moving on. */
     public Reply repeat(int times) {
         return new Reply(text, thinking, toolCalls, usage, stopReason, status, headers, errorBody, error, streamError,
-                delay, chunkDelay, times, match);
+                delay, chunkDelay, times, match, cutAfterFrames);
     }
 
     /** Serves this reply only to a request that meets {@code condition}; other requests skip past it. */
     public Reply matching(Match condition) {
         return new Reply(text, thinking, toolCalls, usage, stopReason, status, headers, errorBody, error, streamError,
-                delay, chunkDelay, repeat, condition);
+                delay, chunkDelay, repeat, condition, cutAfterFrames);
     }
 
     public Reply whenBodyContains(String fragment) {
@@ -343,7 +358,8 @@ public record Reply(
                 Duration.ofMillis(node.path("delayMs").asLong(0)),
                 Duration.ofMillis(node.path("chunkDelayMs").asLong(0)),
                 node.path("repeat").asInt(1),
-                match);
+                match,
+                node.hasNonNull("cutAfterFrames") ? node.get("cutAfterFrames").asInt() : null);
     }
 
     /** Milliseconds as an int when they fit, so a parsed script and its rewritten form compare equal as trees. */
@@ -417,6 +433,9 @@ public record Reply(
         }
         if (repeat != 1) {
             node.put("repeat", repeat);
+        }
+        if (cutAfterFrames != null) {
+            node.put("cutAfterFrames", cutAfterFrames);
         }
         if (match != null) {
             ObjectNode m = node.putObject("match");

@@ -36,6 +36,7 @@ import java.util.Set;
  *       "streamError": {"type": "overloaded_error", "message": "Overloaded"}, // fail a stream after its content
  *       "delayMs": 0,                                      // wait before the response headers
  *       "chunkDelayMs": 0,                                 // wait between streamed frames
+ *       "cutAfterFrames": 3,                               // end a stream after n frames, unfinished
  *       "repeat": 1,                                       // serve this reply to n requests
  *       "match": {"pathContains": "…", "bodyContains": "…", "wire": "anthropic"}
  *     }

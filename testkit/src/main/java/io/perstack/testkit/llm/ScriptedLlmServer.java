@@ -281,7 +281,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
         exchange.sendResponseHeaders(reply.status(), 0);
         OutputStream out = exchange.getResponseBody();
         boolean first = true;
-        for (byte[] frame : stream.frames()) {
+        List<byte[]> frames = stream.frames();
+        if (reply.cutAfterFrames() != null && reply.cutAfterFrames() < frames.size()) {
+            frames = frames.subList(0, reply.cutAfterFrames());
+        }
+        for (byte[] frame : frames) {
             if (!first && reply.chunkDelay().isPositive()) {
                 Thread.sleep(reply.chunkDelay());
             }

@@ -151,6 +151,21 @@ class AnthropicWireTest {
     }
 
     @Test
+    void a_stream_cut_ends_the_response_cleanly_after_that_many_frames_without_finishing_the_message() {
+        String json = "{\"replies\":[{\"text\":\"partial answer\",\"cutAfterFrames\":4}]}";
+        Script script = Script.parse(json);
+        assertThat(script.replies().getFirst()).isEqualTo(Reply.text("partial answer").withStreamCutAfter(4));
+        assertThat(Script.parse(script.toJson())).isEqualTo(script);
+        try (var server = ScriptedLlmServer.start(script)) {
+            HttpResponse<String> response = WireClient.post(server.anthropicBaseUrl() + "/messages", STREAM_REQUEST);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(WireClient.sse(response.body())).extracting(WireClient.SseEvent::event)
+                    .containsExactly("message_start", "ping", "content_block_start", "content_block_delta");
+        }
+    }
+
+    @Test
     void an_error_status_uses_the_anthropic_error_shape_and_scripted_headers() {
         Reply reply = Reply.error(429).withHeader("retry-after", "1");
         try (var server = ScriptedLlmServer.start(Script.of(reply, Reply.error(529),

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Points the project's real provider clients (LangChain4j 1.19) at the scripted server: if they read back exactly what
- * was scripted, the server's wire shapes are faithful enough for every runtime test built on it.
+ * Points LangChain4j's provider clients (1.19), independent readers of each wire, at the scripted server: if they
+ * read back exactly what was scripted, the server's wire shapes are faithful enough for every runtime test built on it.
  */
 class LangChain4jFidelityTest {
 
