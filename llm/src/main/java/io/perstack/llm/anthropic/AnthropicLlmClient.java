@@ -8,6 +8,7 @@ import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderError;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
+import io.perstack.llm.http.ExchangeThread;
 import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.http.ProviderRequest;
 import java.io.InputStream;
@@ -80,14 +81,14 @@ public final class AnthropicLlmClient implements LlmClient {
     }
 
     /**
-     * Runs the exchange on its own virtual thread and waits for it under the generation's deadline, which covers
+     * Runs the exchange on its own thread ({@link ExchangeThread}) and waits for it under the generation's deadline, which covers
      * connect to last byte; on expiry the exchange is cancelled (its connection closed) and the outcome is a
      * retryable {@code TimeoutError}.
      */
     private GenerationOutcome run(ProviderRequest http, Duration timeout, GenerationListener listener) {
         Cancellation cancellation = new Cancellation();
         CompletableFuture<GenerationOutcome> done = new CompletableFuture<>();
-        Thread.ofVirtual().name("perstack-anthropic-stream").start(() -> {
+        ExchangeThread.start("perstack-anthropic-stream", () -> {
             try (InputStream in = transport.open(http, cancellation)) {
                 done.complete(new GenerationOutcome.Generated(MessagesStream.read(in, listener, () -> !done.isDone())));
             } catch (Exception e) {

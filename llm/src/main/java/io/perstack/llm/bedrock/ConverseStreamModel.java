@@ -24,6 +24,7 @@ import io.perstack.core.json.Json;
 import io.perstack.core.tool.ToolDefinition;
 import io.perstack.llm.FailureClassifier;
 import io.perstack.llm.http.Cancellation;
+import io.perstack.llm.http.ExchangeThread;
 import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.http.ProviderRequest;
 import io.perstack.llm.langchain.ChatMapping;
@@ -100,7 +101,7 @@ final class ConverseStreamModel implements StreamingChatModel {
         Map<String, String> all = new java.util.LinkedHashMap<>(headers);
         all.putAll(auth);
         ProviderRequest built = ProviderRequest.post(endpoint, all, body);
-        Thread.ofVirtual().name("perstack-bedrock-stream").start(() -> {
+        ExchangeThread.start("perstack-bedrock-stream", () -> {
             try (InputStream in = transport.open(built, cancellation)) {
                 read(in, handler);
             } catch (IOException | RuntimeException | InterruptedException e) {

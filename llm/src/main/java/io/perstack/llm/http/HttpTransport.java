@@ -27,7 +27,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * All provider traffic of one client: blocking HTTP/1.1 exchanges on the calling (virtual) thread over pooled
+ * All provider traffic of one client: blocking HTTP/1.1 exchanges on the calling thread over pooled
  * keep-alive connections, through {@code PERSTACK_PROXY_URL} when set. {@link #forGeneration} gives LangChain4j a
  * client bound to one generation's {@link Cancellation}.
  *
@@ -86,7 +86,7 @@ public final class HttpTransport {
      */
     public void preconnect(URI uri) {
         Connection.Route route = Connection.Route.of(uri, proxy);
-        Thread.ofVirtual().name("perstack-preconnect").start(() -> {
+        ExchangeThread.start("perstack-preconnect", () -> {
             try {
                 pool.release(Connection.open(route, connectTimeoutMillis, route.tls() ? sockets() : null,
                         new Cancellation()));
@@ -267,7 +267,7 @@ public final class HttpTransport {
         @Override
         public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
             // Its own thread, so the generation's deadline can be enforced by the thread waiting for the outcome.
-            Thread.ofVirtual().name("perstack-llm-stream").start(() -> stream(request, parser, listener));
+            ExchangeThread.start("perstack-llm-stream", () -> stream(request, parser, listener));
         }
 
         private void stream(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
