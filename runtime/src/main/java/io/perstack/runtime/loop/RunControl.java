@@ -50,6 +50,11 @@ public final class RunControl {
         return cancelled;
     }
 
+    /** Whether a continue hook may stop the run between steps. */
+    boolean hasHook() {
+        return hook != null;
+    }
+
     boolean shouldContinue(Checkpoint checkpoint, Step step) {
         return !cancelled && (hook == null || hook.shouldContinue(checkpoint, step));
     }

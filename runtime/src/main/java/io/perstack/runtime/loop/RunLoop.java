@@ -83,6 +83,9 @@ public final class RunLoop {
     private ToolCallContext toolContext;
     /** Wait owed before the next generation after a retry (Retry-After or exponential backoff). */
     private long pendingBackoffMs;
+    /** Set once this loop has generated: its skills' tools are then known without waiting for any skill. */
+    private boolean generatedBefore;
+    private EarlyGeneration early;
 
     public RunLoop(Context ctx) {
         this.ctx = ctx;
@@ -105,6 +108,9 @@ public final class RunLoop {
                     break; // cancelled while waiting
                 }
                 Event event = event(payload);
+                if (payload instanceof ContinueToNextStep c) {
+                    startEarlyGeneration(c.nextCheckpoint());
+                }
                 ctx.emitter().emit(event);
                 state = next(state, payload);
                 apply(payload);
@@ -114,8 +120,31 @@ public final class RunLoop {
             }
             return checkpoint;
         } finally {
+            if (early != null) {
+                early.abandon();
+                early = null;
+            }
             ctx.control().leave();
         }
+    }
+
+    /**
+     * Sends the next step's request before this step's checkpoint is persisted and emitted (see EarlyGeneration),
+     * when the next step is certain to generate from exactly {@code next}'s history: nothing pending to resume, no
+     * retry wait, the budget not reached, no continue hook that might stop the run, and the tools already known.
+     */
+    private void startEarlyGeneration(Checkpoint next) {
+        boolean pending = next.pendingToolCalls() != null && !next.pendingToolCalls().isEmpty()
+                || next.partialToolResults() != null && !next.partialToolResults().isEmpty();
+        Double budget = ctx.setting().maxCostUsd();
+        Double spent = ctx.cost().estimate();
+        boolean overBudget = budget != null && spent != null && spent >= budget;
+        if (!generatedBefore || pending || pendingBackoffMs > 0 || overBudget || ctx.control().hasHook()
+                || ctx.control().isCancelled() || next.stepNumber() > ctx.setting().maxSteps()) {
+            return;
+        }
+        List<Message> history = next.messagesOrEmpty();
+        early = EarlyGeneration.start(ctx.llm(), request(history, true), history, ctx.control());
     }
 
     private Event event(EventPayload payload) {
@@ -332,10 +361,18 @@ public final class RunLoop {
                 }
             }
         };
-        GenerationRequest request = new GenerationRequest(ctx.setting().model(), messages,
-                withTools ? ctx.skills().tools() : List.of(), ctx.setting().reasoningBudget(),
-                Duration.ofMillis(ctx.setting().timeout()));
-        GenerationOutcome outcome = ctx.llm().generate(request, listener);
+        EarlyGeneration started = early;
+        early = null;
+        GenerationOutcome outcome;
+        if (started != null && withTools && started.isFor(messages)) {
+            outcome = started.join(listener);
+        } else {
+            if (started != null) {
+                started.abandon();
+            }
+            outcome = ctx.llm().generate(request(messages, withTools), listener);
+        }
+        generatedBefore = true;
         reasoning.close();
         if (resultStream != null) {
             resultStream.close();
@@ -344,6 +381,11 @@ public final class RunLoop {
             ctx.cost().add(g.result().usage());
         }
         return outcome;
+    }
+
+    private GenerationRequest request(List<Message> messages, boolean withTools) {
+        return new GenerationRequest(ctx.setting().model(), messages, withTools ? ctx.skills().tools() : List.of(),
+                ctx.setting().reasoningBudget(), Duration.ofMillis(ctx.setting().timeout()));
     }
 
     private EventPayload.State generateToolCall() {
