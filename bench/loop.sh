@@ -47,7 +47,10 @@ run_once() { # steps rep -> "ttfr_ms median_gap_ms wall_ms rss_kib bytes"
   rm -rf "$work"; mkdir -p "$work"
   script_for "$steps" > "$work/script.json"
   cp "$ROOT/bench/perstack.toml" "$work/perstack.toml"
-  "$JDK/bin/java" -cp "$CP" io.perstack.testkit.llm.ScriptedLlmServerMain "$work/script.json" --warm-up 300 \
+  # The server is a fixture that should answer instantly and stay out of the CLI's way on a small machine: warmed up
+  # before the run, C1 only and the serial collector, so no C2 or G1 background threads compete for the cores.
+  "$JDK/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$CP" io.perstack.testkit.llm.ScriptedLlmServerMain \
+    "$work/script.json" --warm-up 300 \
     > "$work/server.out" 2> "$work/server.err" &
   local server=$!
   for _ in $(seq 600); do [ -s "$work/server.out" ] && break; sleep 0.05; done
