@@ -1,11 +1,11 @@
 package io.perstack.llm.anthropic;
 
 import io.perstack.llm.FailureClassifier;
+import io.perstack.llm.GenerationDeadline;
 import io.perstack.llm.GenerationListener;
 import io.perstack.llm.GenerationOutcome;
 import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
-import io.perstack.llm.ProviderError;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
 import io.perstack.llm.http.ExchangeThread;
@@ -18,9 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Anthropic Messages API, spoken directly: the request body is assembled from per-message JSON encoded once per
@@ -98,24 +95,6 @@ public final class AnthropicLlmClient implements LlmClient {
                 throw e;
             }
         });
-        try {
-            if (timeout == null || timeout.isZero()) {
-                return done.get();
-            }
-            return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            cancellation.cancel();
-            done.complete(null);
-            return new GenerationOutcome.Failed(new ProviderError("TimeoutError",
-                    "Generation timed out after " + timeout.toMillis() + " ms", null, true, null));
-        } catch (InterruptedException e) {
-            cancellation.cancel();
-            done.complete(null);
-            Thread.currentThread().interrupt();
-            return new GenerationOutcome.Failed(new ProviderError("AbortError", "Generation cancelled", null, false,
-                    null));
-        } catch (ExecutionException e) {
-            return new GenerationOutcome.Failed(FailureClassifier.classify(e.getCause()));
-        }
+        return GenerationDeadline.await(done, timeout, cancellation);
     }
 }

@@ -13,18 +13,15 @@ import io.perstack.core.model.Usage;
 import io.perstack.llm.FailureClassifier;
 import io.perstack.llm.FinishReason;
 import io.perstack.llm.GeneratedToolCall;
+import io.perstack.llm.GenerationDeadline;
 import io.perstack.llm.GenerationListener;
 import io.perstack.llm.GenerationOutcome;
 import io.perstack.llm.GenerationResult;
-import io.perstack.llm.ProviderError;
 import io.perstack.llm.http.Cancellation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -70,23 +67,7 @@ public final class StreamingGeneration {
         } catch (RuntimeException e) {
             return new GenerationOutcome.Failed(FailureClassifier.classify(e));
         }
-        try {
-            if (timeout == null || timeout.isZero()) {
-                return done.get();
-            }
-            return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            cancellation.cancel();
-            return new GenerationOutcome.Failed(new ProviderError("TimeoutError",
-                    "Generation timed out after " + timeout.toMillis() + " ms", null, true, null));
-        } catch (InterruptedException e) {
-            cancellation.cancel();
-            Thread.currentThread().interrupt();
-            return new GenerationOutcome.Failed(new ProviderError("AbortError", "Generation cancelled", null, false,
-                    null));
-        } catch (ExecutionException e) {
-            return new GenerationOutcome.Failed(FailureClassifier.classify(e.getCause()));
-        }
+        return GenerationDeadline.await(done, timeout, cancellation);
     }
 
     private static GenerationResult toResult(ChatResponse response, Function<ChatResponse, Usage> usageOf) {

@@ -1,11 +1,11 @@
 package io.perstack.runtime.loop;
 
 import io.perstack.core.model.Message;
+import io.perstack.llm.GenerationDeadline;
 import io.perstack.llm.GenerationListener;
 import io.perstack.llm.GenerationOutcome;
 import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
-import io.perstack.llm.ProviderError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -86,8 +86,7 @@ final class EarlyGeneration {
         } catch (InterruptedException e) {
             abandon();
             Thread.currentThread().interrupt();
-            return new GenerationOutcome.Failed(new ProviderError("AbortError", "Generation cancelled", null, false,
-                    null));
+            return GenerationDeadline.cancelled();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
