@@ -337,16 +337,24 @@ final class MessagesRequest {
         g.writeEndObject();
     }
 
-    /** The tool's JSON Schema is sent unchanged (providers.md §3); Anthropic needs an object schema at the top. */
+    /**
+     * The tool's JSON Schema is sent unchanged (providers.md §3) with two exceptions Anthropic forces: the top must
+     * be an object schema, and it may not combine alternatives there ({@code anyOf}/{@code oneOf}/{@code allOf} at
+     * the top are rejected with a 400, which would fail every generation of an Expert using such an MCP tool). Those
+     * combinators are dropped; the properties, which describe every argument, stay.
+     */
+    private static final List<String> TOP_LEVEL_COMBINATORS = List.of("anyOf", "oneOf", "allOf");
+
     private static RawJson encodeTool(ToolDefinition t) {
         JsonNode schema = t.inputSchema();
         if (schema == null || !schema.isObject()) {
             ObjectNode empty = Json.object().put("type", "object");
             empty.putObject("properties");
             schema = empty;
-        } else if (!schema.has("type")) {
+        } else if (!schema.has("type") || TOP_LEVEL_COMBINATORS.stream().anyMatch(schema::has)) {
             ObjectNode typed = Json.object().put("type", "object");
             typed.setAll((ObjectNode) schema);
+            typed.remove(TOP_LEVEL_COMBINATORS);
             schema = typed;
         }
         JsonNode inputSchema = schema;

@@ -211,6 +211,22 @@ class AnthropicLlmClientTest {
     }
 
     @Test
+    void aToolSchemaCombiningAlternativesAtItsTopIsSentAsThePlainObjectAnthropicAccepts() {
+        ScriptedLlmServer server = serve(Reply.text("ok"));
+        ToolDefinition either = new ToolDefinition("mcp", "lookup", "By id or by name", Json.tree("""
+                {"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"}},
+                 "anyOf":[{"required":["id"]},{"required":["name"]}],"additionalProperties":false}"""));
+
+        generated(client(server).generate(request(List.of(user("Find it")), List.of(either), "none"),
+                GenerationListener.NONE));
+
+        assertThat(server.requests().getFirst().body().path("tools").get(0).path("input_schema")).isEqualTo(
+                Json.tree("""
+                        {"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"}},
+                         "additionalProperties":false}"""));
+    }
+
+    @Test
     void consecutiveToolMessagesAndTheUserMessageAfterThemShareOneUserTurn() {
         ScriptedLlmServer server = serve(Reply.text("ok"));
         Message.ExpertMessage twoCalls = new Message.ExpertMessage(Ids.next(), List.of(
