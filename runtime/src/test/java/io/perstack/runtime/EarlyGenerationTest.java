@@ -51,7 +51,12 @@ class EarlyGenerationTest {
                 int next = event.stepNumber() + 1;
                 long deadline = System.currentTimeMillis() + WAIT_MS;
                 while (server.requestCount() < next && System.currentTimeMillis() < deadline) {
-                    Thread.onSpinWait();
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
                 if (server.requestCount() < next) {
                     everyRequestWasEarly.set(false);
