@@ -36,9 +36,8 @@ public final class Providers {
      * background, so a TLS handshake overlaps the rest of a run's start-up instead of delaying its first request.
      */
     public static void preconnect(ProviderSettings settings, String proxyUrl) {
-        String key = cacheKey(settings, proxyUrl);
-        CACHE.computeIfAbsent(key, k -> build(k, settings, proxyUrl));
-        HttpTransport transport = TRANSPORT_OF.get(key);
+        create(settings, proxyUrl);
+        HttpTransport transport = TRANSPORT_OF.get(cacheKey(settings, proxyUrl));
         if (transport != null && settings.baseUrl() != null) {
             try {
                 transport.preconnect(java.net.URI.create(settings.baseUrl()));

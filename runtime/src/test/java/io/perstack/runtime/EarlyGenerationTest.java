@@ -132,4 +132,37 @@ class EarlyGenerationTest {
             assertThat(server.requests()).hasSize(1);
         }
     }
+
+    @Test
+    void aReachedBudgetStopsTheRunWithoutARequestAhead() throws Exception {
+        try (ScriptedLlmServer server = ScriptedLlmServer.start(Script.parse("""
+                {"replies":[{"toolCalls":[{"id":"toolu_1","name":"healthCheck","input":{}}],
+                             "usage":{"input":1000000,"output":0}},
+                            {"text":"unreachable"}]}"""))) {
+            Files.writeString(workspace.resolve("perstack.toml"), """
+                    model = "priced-model"
+                    maxCostUsd = 0.5
+                    [pricing."priced-model"]
+                    input = 1.0
+                    cachedInput = 0.1
+                    output = 1.0
+                    [experts."worker"]
+                    instruction = "Work."
+                    """);
+            RunSetting setting = RunSetting.builder().config(PerstackToml.read(workspace.resolve("perstack.toml")))
+                    .expertKey("worker").input(RunInput.text("Go"))
+                    .env(Map.of("ANTHROPIC_API_KEY", "dummy", "ANTHROPIC_BASE_URL", server.anthropicBaseUrl()))
+                    .runtime("local").workspace(workspace).build();
+
+            Storage storage = new FileStorage(workspace.resolve("perstack"));
+
+            Checkpoint last = Perstack.run(setting, null, RunOptions.of(storage));
+
+            assertThat(last.status()).isEqualTo(CheckpointStatus.STOPPED_BY_ERROR);
+            assertThat(last.error().name()).isEqualTo("BudgetExceeded");
+            assertThat(last.error().message()).isEqualTo("Estimated job cost $1.0000 reached the budget of $0.5");
+            // One million input tokens at $1 per million spent the budget in step 1: step 2 is never asked for.
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
 }

@@ -23,7 +23,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import io.perstack.core.event.Event;
+import io.perstack.core.model.Job;
+import io.perstack.core.model.JobStatus;
 import io.perstack.core.model.Message;
+import io.perstack.core.model.Usage;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
@@ -47,15 +52,12 @@ public final class Json {
      */
     public static void warmUp() {
         try {
-            io.perstack.core.event.Event event = MAPPER.readValue(WARM_UP_EVENT, io.perstack.core.event.Event.class);
+            Event event = MAPPER.readValue(WARM_UP_EVENT, Event.class);
             MAPPER.writeValueAsBytes(event);
             new MessageJsonCache(8).writer().writeValueAsBytes(event);
-            if (event.payload() instanceof io.perstack.core.event.EventPayload.ContinueToNextStep c) {
-                PRETTY.writeValueAsString(new io.perstack.core.model.Job(c.checkpoint().jobId(),
-                        io.perstack.core.model.JobStatus.RUNNING, "warm", 1, 1, c.checkpoint().usage(), 0, null,
-                        null));
-            }
-        } catch (java.io.IOException e) {
+            PRETTY.writeValueAsString(new Job(event.jobId(), JobStatus.RUNNING, "warm", 1, 1, Usage.ZERO, 0, null,
+                    null));
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

@@ -79,8 +79,8 @@ public final class AnthropicLlmClient implements LlmClient {
 
     /**
      * Runs the exchange on its own thread ({@link ExchangeThread}) and waits for it under the generation's deadline,
-     * which covers connect to last byte; on expiry the exchange is cancelled (its connection closed) and the outcome is a
-     * retryable {@code TimeoutError}.
+     * which covers connect to last byte; on expiry the exchange is cancelled (its connection closed) and the outcome
+     * is a retryable {@code TimeoutError}.
      */
     private GenerationOutcome run(ProviderRequest http, Duration timeout, GenerationListener listener) {
         Cancellation cancellation = new Cancellation();

@@ -19,7 +19,8 @@ public record ProviderRequest(String method, URI uri, List<Map.Entry<String, Str
         headers = List.copyOf(headers);
         for (Map.Entry<String, String> h : headers) {
             if (h.getKey().isEmpty() || !safe(h.getKey()) || !safe(h.getValue()) || h.getKey().indexOf(':') >= 0) {
-                throw new IllegalArgumentException("Invalid HTTP header " + h.getKey().replaceAll("[^\\x20-\\x7e]", "?"));
+                throw new IllegalArgumentException("Invalid HTTP header "
+                        + h.getKey().replaceAll("[^\\x20-\\x7e]", "?"));
             }
         }
         if (!method.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {

@@ -136,11 +136,8 @@ public final class RunLoop {
     private void startEarlyGeneration(Checkpoint next) {
         boolean pending = next.pendingToolCalls() != null && !next.pendingToolCalls().isEmpty()
                 || next.partialToolResults() != null && !next.partialToolResults().isEmpty();
-        Double budget = ctx.setting().maxCostUsd();
-        Double spent = ctx.cost().estimate();
-        boolean overBudget = budget != null && spent != null && spent >= budget;
-        if (!generatedBefore || pending || pendingBackoffMs > 0 || overBudget || ctx.control().hasHook()
-                || ctx.control().isCancelled() || next.stepNumber() > ctx.setting().maxSteps()) {
+        if (!generatedBefore || pending || pendingBackoffMs > 0 || budgetReached() || ctx.control().hasHook()
+                || ctx.control().isCancelled()) {
             return;
         }
         List<Message> history = next.messagesOrEmpty();
@@ -325,11 +322,10 @@ public final class RunLoop {
 
     /** Budget check, then the wait owed by a previous retry; {@code null} means the run was cancelled. */
     private EventPayload.State beforeGeneration() {
-        Double budget = ctx.setting().maxCostUsd();
-        Double spent = ctx.cost().estimate();
-        if (budget != null && spent != null && spent >= budget) {
+        if (budgetReached()) {
             return stopByError(new RunError("BudgetExceeded", String.format(java.util.Locale.ROOT,
-                    "Estimated job cost $%.4f reached the budget of $%s", spent, plain(budget)), null, false));
+                    "Estimated job cost $%.4f reached the budget of $%s", ctx.cost().estimate(),
+                    plain(ctx.setting().maxCostUsd())), null, false));
         }
         if (pendingBackoffMs > 0) {
             long wait = pendingBackoffMs;
@@ -339,6 +335,12 @@ public final class RunLoop {
             }
         }
         return null;
+    }
+
+    private boolean budgetReached() {
+        Double budget = ctx.setting().maxCostUsd();
+        Double spent = ctx.cost().estimate();
+        return budget != null && spent != null && spent >= budget;
     }
 
     private static String plain(double v) {
