@@ -2,23 +2,38 @@
  * perstack-sandbox-helper: the two small jobs of the `sandbox` backend that Java cannot do between fork and exec
  * (isolation.md §6.3, §6.4). Statically linked so it runs unchanged inside any sandbox.
  *
- *   host [--join FILE]... [--rlimits] [--pin ROOT REL DEST]... -- PROGRAM ARGS...
+ *   host [--join FILE]... [--rlimits] [--as UID [--idmap SRC TARGET | --stage SRC TARGET]...] [--seccomp-file FILE]
+ *        [--pin ROOT REL DEST | --pin-rw ROOT REL DEST]... -- PROGRAM ARGS...
  *       Runs on the host before bubblewrap: writes its own pid into each cgroup.procs FILE (so every process of
  *       the sandbox is created inside the cgroup; moving bwrap afterwards would race its first fork), sets
  *       RLIMIT_CORE to 0 and, with --rlimits, the best-effort limits used without cgroups, then execs PROGRAM.
- *       Each --pin opens ROOT/REL one component at a time without following symbolic links and replaces the
- *       argument "--perstack-pins" of PROGRAM with "--ro-bind-fd N DEST" for it: bubblewrap then binds exactly
- *       the file that was checked, and a sandboxed process cannot swap it for a link to a host secret in between.
- *       Paths that are missing or pass through a link are skipped.
+ *       Everything that needs a descriptor replaces the argument "--perstack-pins" of PROGRAM:
+ *       - --as UID (only when run as root): the sandbox must never be host root, so a user namespace is made in
+ *         which the sandbox's uid/gid 1000 is host UID, passed as "--userns N". Each --idmap then mounts SRC on
+ *         TARGET in a private mount namespace with host uid/gid 0 shown as UID, so the unprivileged sandbox can
+ *         work in root's workspace while what it creates still belongs to root on the host.
+ *         Each --stage SRC TARGET bind-mounts SRC (a tool under root's home) on TARGET in that namespace.
+ *       - --seccomp-file FILE is opened and passed as "--seccomp N".
+ *       - each --pin (read-only) or --pin-rw opens ROOT/REL one component at a time without following symbolic
+ *         links, passed as "--ro-bind-fd N DEST" or "--bind-fd N DEST": bubblewrap then binds exactly the entry
+ *         that was checked, and a sandboxed process cannot swap it for a link to a host secret in between. A pin
+ *         that cannot be opened that way stops the launch (the runtime created every pinned entry beforehand, so
+ *         a missing one or a link means something raced it).
  *
- *   forward SOCKET -- COMMAND ARGS...
+ *   forward [--nproc N] SOCKET -- COMMAND ARGS...
  *       Runs inside the sandbox as its first process: listens on 127.0.0.1:3128 before the command starts (so the
  *       command never races an unbound port), relays every connection to the egress proxy's Unix SOCKET, starts
  *       COMMAND as its child and exits with its status (128+n when killed by signal n). Termination signals are
- *       passed on to the command. No shell is involved anywhere.
+ *       passed on to the command. No shell is involved anywhere. --nproc sets RLIMIT_NPROC inside the sandbox's
+ *       user namespace, where the kernel (5.14+) counts only that namespace's processes: a per-sandbox process
+ *       cap without cgroups.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -33,6 +48,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #define PROXY_PORT 3128
@@ -44,8 +60,9 @@ static void die(const char *what) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: perstack-sandbox-helper host [--join FILE]... [--rlimits] -- PROGRAM ARGS...\n"
-                    "       perstack-sandbox-helper forward SOCKET -- COMMAND ARGS...\n"
+    fprintf(stderr, "usage: perstack-sandbox-helper host [--join FILE]... [--rlimits] [--as UID [--idmap SRC TARGET | --stage SRC TARGET]...]"
+                    " [--seccomp-file FILE] [--pin|--pin-rw ROOT REL DEST]... -- PROGRAM ARGS...\n"
+                    "       perstack-sandbox-helper forward [--nproc N] SOCKET -- COMMAND ARGS...\n"
                     "       perstack-sandbox-helper version\n");
     exit(125);
 }
@@ -101,41 +118,162 @@ static int open_beneath(const char *root, const char *relative) {
     return dir;
 }
 
-#define MAX_PINS 64
+#define MAX_FD_ARGS 200
+
+static void keep_open(int fd, const char *what) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) != 0) {
+        die(what);
+    }
+}
+
+static void write_file(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t) strlen(text)) {
+        die(path);
+    }
+    close(fd);
+}
+
+/*
+ * A user namespace with the given uid and gid map, made by a short-lived child (the maps of a namespace can only
+ * be written from outside it) and kept as a descriptor after the child has gone.
+ */
+static int user_namespace(const char *map) {
+    int ready[2];
+    int done[2];
+    if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(done, O_CLOEXEC) != 0) {
+        die("pipe");
+    }
+    pid_t child = fork();
+    if (child < 0) {
+        die("fork");
+    }
+    if (child == 0) {
+        close(done[1]); /* so that the parent closing its end is an end of file here */
+        char c = unshare(CLONE_NEWUSER) == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1) {
+            _exit(1);
+        }
+        (void) read(done[0], &c, 1);
+        _exit(0);
+    }
+    char c = 'n';
+    if (read(ready[0], &c, 1) != 1 || c != 'y') {
+        errno = EPERM;
+        die("unshare(CLONE_NEWUSER)");
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/uid_map", (int) child);
+    write_file(path, map);
+    snprintf(path, sizeof path, "/proc/%d/gid_map", (int) child);
+    write_file(path, map);
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int) child);
+    int ns = open(path, O_RDONLY | O_CLOEXEC);
+    if (ns < 0) {
+        die(path);
+    }
+    close(done[1]);
+    waitpid(child, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    close(done[0]);
+    return ns;
+}
+
+/* Mounts SRC on TARGET with the ownership mapping of the user namespace MAPPING (an idmapped mount). */
+static void idmapped_mount(const char *source, const char *target, int mapping) {
+    int tree = (int) syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE
+                             | AT_SYMLINK_NOFOLLOW);
+    if (tree < 0) {
+        die(source);
+    }
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (unsigned long long) mapping};
+    if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0) {
+        die("idmapped mount (needs Linux 5.12+ and a file system that supports it)");
+    }
+    if (syscall(SYS_move_mount, tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+        die(target);
+    }
+    close(tree);
+}
 
 static int host_mode(int argc, char **argv) {
     int i = 2;
     int rlimits = 0;
-    char *pin_args[MAX_PINS * 3];
-    int pins = 0;
+    const char *as_uid = NULL;
+    char *fd_args[MAX_FD_ARGS];
+    int fd_count = 0;
+    static char numbers[MAX_FD_ARGS / 3 + 2][16];
+    int numbered = 0;
+    int mapping = -1;
+    int private_mounts = 0;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
         } else if (strcmp(argv[i], "--join") == 0 && i + 1 < argc) {
             const char *file = argv[++i];
-            int fd = open(file, O_WRONLY | O_CLOEXEC);
-            if (fd < 0) {
-                die(file);
-            }
             char pid[32];
-            int n = snprintf(pid, sizeof pid, "%d\n", (int) getpid());
-            if (write(fd, pid, (size_t) n) != n) {
-                die(file);
-            }
-            close(fd);
+            snprintf(pid, sizeof pid, "%d\n", (int) getpid());
+            write_file(file, pid);
         } else if (strcmp(argv[i], "--rlimits") == 0) {
             rlimits = 1;
-        } else if (strcmp(argv[i], "--pin") == 0 && i + 3 < argc) {
-            int fd = open_beneath(argv[i + 1], argv[i + 2]);
-            if (fd >= 0 && pins < MAX_PINS) {
-                static char numbers[MAX_PINS][16];
-                snprintf(numbers[pins], sizeof numbers[pins], "%d", fd);
-                pin_args[pins * 3] = "--ro-bind-fd";
-                pin_args[pins * 3 + 1] = numbers[pins];
-                pin_args[pins * 3 + 2] = argv[i + 3];
-                pins++;
+        } else if (strcmp(argv[i], "--as") == 0 && i + 1 < argc) {
+            as_uid = argv[++i];
+            if (geteuid() != 0 || strspn(as_uid, "0123456789") != strlen(as_uid) || strcmp(as_uid, "0") == 0) {
+                errno = EINVAL;
+                die("--as needs root and a non-zero uid");
             }
+            char map[64];
+            snprintf(map, sizeof map, "1000 %s 1\n", as_uid);
+            int sandbox_ns = user_namespace(map);
+            snprintf(map, sizeof map, "0 %s 1\n", as_uid);
+            mapping = user_namespace(map);
+            keep_open(sandbox_ns, "userns");
+            snprintf(numbers[numbered], sizeof numbers[numbered], "%d", sandbox_ns);
+            fd_args[fd_count++] = "--userns";
+            fd_args[fd_count++] = numbers[numbered++];
+        } else if ((strcmp(argv[i], "--idmap") == 0 || strcmp(argv[i], "--stage") == 0) && i + 2 < argc
+                   && mapping >= 0) {
+            if (!private_mounts) {
+                /* Mounts made here must never show up on the host: a mount namespace of our own, not propagating. */
+                if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+                    die("private mount namespace");
+                }
+                private_mounts = 1;
+            }
+            if (strcmp(argv[i], "--idmap") == 0) {
+                idmapped_mount(argv[i + 1], argv[i + 2], mapping);
+            } else if (mount(argv[i + 1], argv[i + 2], NULL, MS_BIND | MS_REC, NULL) != 0) {
+                /* --stage: SRC reachable only by root (a tool under /root) made visible at TARGET, which the
+                   sandbox's unprivileged user can pass through to bind it. */
+                die(argv[i + 1]);
+            }
+            i += 2;
+        } else if (strcmp(argv[i], "--seccomp-file") == 0 && i + 1 < argc) {
+            int fd = open(argv[++i], O_RDONLY);
+            if (fd < 0) {
+                die(argv[i]);
+            }
+            snprintf(numbers[numbered], sizeof numbers[numbered], "%d", fd);
+            fd_args[fd_count++] = "--seccomp";
+            fd_args[fd_count++] = numbers[numbered++];
+        } else if ((strcmp(argv[i], "--pin") == 0 || strcmp(argv[i], "--pin-rw") == 0) && i + 3 < argc) {
+            if (fd_count + 3 > MAX_FD_ARGS) {
+                errno = E2BIG;
+                die("too many pins");
+            }
+            int fd = open_beneath(argv[i + 1], argv[i + 2]);
+            if (fd < 0) {
+                fprintf(stderr, "perstack-sandbox-helper: refusing to start: %s/%s is missing or passes through a "
+                                "symbolic link\n", argv[i + 1], argv[i + 2]);
+                exit(125);
+            }
+            snprintf(numbers[numbered], sizeof numbers[numbered], "%d", fd);
+            fd_args[fd_count++] = strcmp(argv[i], "--pin") == 0 ? "--ro-bind-fd" : "--bind-fd";
+            fd_args[fd_count++] = numbers[numbered++];
+            fd_args[fd_count++] = argv[i + 3];
             i += 3;
         } else {
             usage();
@@ -144,22 +282,31 @@ static int host_mode(int argc, char **argv) {
     if (i >= argc) {
         usage();
     }
+    if (mapping >= 0) {
+        close(mapping);
+    }
     set_limit(RLIMIT_CORE, 0);
     if (rlimits) {
         set_limit(RLIMIT_AS, 4ULL << 30);
         set_limit(RLIMIT_FSIZE, 1ULL << 30);
     }
-    /* The program's arguments with the marker replaced by the pin binds. */
+    if (as_uid != NULL) {
+        /* bubblewrap keeps root only for its set-up inside the namespace above; nothing of root's groups goes in. */
+        if (setgroups(0, NULL) != 0) {
+            die("setgroups");
+        }
+    }
+    /* The program's arguments with the marker replaced by the descriptor arguments. */
     int count = argc - i;
-    char **program = calloc((size_t) (count + pins * 3 + 1), sizeof *program);
+    char **program = calloc((size_t) (count + fd_count + 1), sizeof *program);
     if (program == NULL) {
         die("calloc");
     }
     int n = 0;
     for (int k = i; k < argc; k++) {
         if (strcmp(argv[k], "--perstack-pins") == 0) {
-            for (int p = 0; p < pins * 3; p++) {
-                program[n++] = pin_args[p];
+            for (int p = 0; p < fd_count; p++) {
+                program[n++] = fd_args[p];
             }
         } else {
             program[n++] = argv[k];
@@ -222,8 +369,20 @@ static void relay(int client, const char *socket_path) {
 }
 
 static int forward_mode(int argc, char **argv) {
+    long nproc = 0;
+    if (argc >= 4 && strcmp(argv[2], "--nproc") == 0) {
+        nproc = strtol(argv[3], NULL, 10);
+        if (nproc <= 0) {
+            usage();
+        }
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 5 || strcmp(argv[3], "--") != 0) {
         usage();
+    }
+    if (nproc > 0) {
+        set_limit(RLIMIT_NPROC, (rlim_t) nproc);
     }
     const char *socket_path = argv[2];
     if (strlen(socket_path) >= sizeof(((struct sockaddr_un *) 0)->sun_path)) {
@@ -291,7 +450,10 @@ static int forward_mode(int argc, char **argv) {
             pid_t done;
             while ((done = waitpid(-1, &status, WNOHANG)) > 0) {
                 if (done == child) {
-                    /* Leaving ends the sandbox's PID namespace, which kills whatever the command left behind. */
+                    /* Whatever the command left behind goes with it. Every process we may signal is in this sandbox's
+                       PID namespace, and bubblewrap's init does not end that namespace in every mode (with a user
+                       namespace passed in, its init outlives the command), so do not rely on it. */
+                    kill(-1, SIGKILL);
                     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
                 }
             }

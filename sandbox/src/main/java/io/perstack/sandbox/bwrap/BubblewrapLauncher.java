@@ -26,20 +26,13 @@ import java.util.TreeMap;
 public final class BubblewrapLauncher implements ProcessLauncher {
     public static final String NAME = "sandbox";
 
-    /** Read-only over themselves: changing them would run code on the host later (git hooks, shell start-up). */
-    static final List<String> PROTECTED = List.of(".git/hooks", ".git/config", ".bashrc", ".bash_profile",
-            ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".mcp.json");
-
-    /** Programs whose installation, when outside the system directories, is bound read-only (§6.2). */
+    /** Programs whose installation, when outside the system directories, is bound read-only (§3). */
     private static final Map<String, List<String>> INTERPRETERS = Map.of("npx", List.of("node"), "npm",
             List.of("node"), "uvx", List.of("uv", "python3"));
     private static final Set<String> TOOLS = Set.of("node", "npx", "npm", "python3", "uvx", "uv", "java");
 
     private static final List<String> SYSTEM_DIRS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
             "/libx32", "/opt");
-    private static final List<String> ETC_BINDS = List.of("ssl", "ca-certificates", "ca-certificates.conf",
-            "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime");
-    private static final long TMP_BYTES = 256L * 1024 * 1024;
 
     private final Sandbox sandbox;
     private final String processName;
@@ -65,34 +58,29 @@ public final class BubblewrapLauncher implements ProcessLauncher {
             throw new IOException("the sandbox of this job is closed");
         }
         String cwd = visibleDirectory(spec.cwd());
-        List<Path> prefixes = toolPrefixes(spec.program());
+        List<BwrapCommand.ToolBind> tools = toolBinds(spec.program());
         Map<String, String> env = new TreeMap<>(spec.environment());
         env.remove("PERSTACK_PROXY_URL");
-        env.putAll(Sandbox.overrides(prefixes));
-        checkProgram(spec.program(), cwd, prefixes);
+        env.putAll(Sandbox.overrides(pathEntries(tools)));
+        checkProgram(spec.program(), cwd, tools);
 
         List<AutoCloseable> undo = new ArrayList<>();
         ResourceLimits.Applied limits = null;
         try {
+            List<ProtectedEntries.Pin> pins = sandbox.protectedEntries().pins();
             EgressProxy.Listener listener = sandbox.proxy().listen(processName, sandbox.nextSocket());
             undo.add(listener);
+            sandbox.ownSocket(listener.socket());
             limits = sandbox.limits().apply();
             ResourceLimits.Applied applied = limits;
             // A cgroup can stay busy for a moment after its last process is reaped; removing it must not delay
             // the caller who waits for the exit status, so it happens in the background (awaited by close()).
             undo.add(() -> sandbox.releaseLater(() -> sandbox.limits().release(applied)));
 
-            List<String> argv = new ArrayList<>();
-            argv.add(sandbox.helper().toString());
-            argv.add("host");
-            argv.addAll(limits.helperArguments());
-            argv.addAll(pins());
-            argv.add("--");
-            argv.add(sandbox.bwrap().toString());
-            argv.addAll(bwrapArguments(cwd, listener.socket(), prefixes));
-            argv.add("--");
-            argv.addAll(List.of(Sandbox.HELPER, "forward", Sandbox.SOCKET, "--"));
-            argv.addAll(spec.command());
+            List<String> argv = BwrapCommand.argv(sandbox.host(), new BwrapCommand.Launch(cwd, listener.socket(),
+                    limits.helperArguments(), limits.forwarderArguments(), masked(sandbox.settings()
+                    .maskedDirectories(), true), masked(sandbox.settings().maskedFiles(), false), pins, tools,
+                    spec.command()));
 
             // Values go through the environment, never the command line, where ps would show them (SR-15).
             ProcessBuilder builder = new ProcessBuilder(argv).directory(sandbox.scratch().toFile());
@@ -105,10 +93,27 @@ public final class BubblewrapLauncher implements ProcessLauncher {
             SandboxProcess launched = new SandboxProcess(process, spec.timeout(), () -> closeAll(undo));
             sandbox.register(launched);
             return launched;
+        } catch (SandboxUnavailable e) {
+            closeAll(undo);
+            throw new IOException(e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             closeAll(undo);
             throw e;
         }
+    }
+
+    /** The sandbox paths of the masked entries that exist as the expected kind inside the workspace. */
+    private List<String> masked(List<Path> hostPaths, boolean directories) {
+        List<String> inside = new ArrayList<>();
+        for (Path path : hostPaths) {
+            String visible = insideWorkspace(path);
+            boolean present = directories ? Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                    : Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+            if (visible != null && present) {
+                inside.add(visible);
+            }
+        }
+        return inside;
     }
 
     private static void closeAll(List<AutoCloseable> resources) {
@@ -119,91 +124,6 @@ public final class BubblewrapLauncher implements ProcessLauncher {
                 // Each is removed with the job's scratch directory and cgroups at the latest.
             }
         }
-    }
-
-    /**
-     * The protected paths, opened by the helper component by component without following links and bound from
-     * the open descriptor ({@code --ro-bind-fd}): naming them by path would let a sandboxed process swap one for a
-     * link to a host secret between a check and the mount. A repository without a hooks folder gets an empty one,
-     * so hooks cannot be planted either.
-     */
-    private List<String> pins() {
-        Path git = sandbox.workspace().resolve(".git");
-        Path hooks = git.resolve("hooks");
-        if (Files.isDirectory(git, LinkOption.NOFOLLOW_LINKS) && !Files.exists(hooks, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                Files.createDirectory(hooks);
-            } catch (IOException e) {
-                // created concurrently, or not allowed: the pin below covers whatever is there
-            }
-        }
-        List<String> args = new ArrayList<>();
-        for (String relative : PROTECTED) {
-            args.addAll(List.of("--pin", sandbox.workspace().toString(), relative,
-                    Sandbox.VISIBLE_ROOT + "/" + relative));
-        }
-        return args;
-    }
-
-    private List<String> bwrapArguments(String cwd, Path socket, List<Path> prefixes)
-            throws IOException {
-        List<String> a = new ArrayList<>();
-        a.addAll(List.of("--unshare-all", "--unshare-user"));
-        if (sandbox.features().disableUserns()) {
-            a.add("--disable-userns");
-        }
-        a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL",
-                "--uid", Integer.toString(Sandbox.UID), "--gid", Integer.toString(Sandbox.UID),
-                "--hostname", "perstack"));
-        a.addAll(List.of("--ro-bind", "/usr", "/usr"));
-        for (String dir : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
-            Path host = Path.of(dir);
-            if (Files.isSymbolicLink(host)) {
-                a.addAll(List.of("--symlink", Files.readSymbolicLink(host).toString(), dir));
-            } else if (Files.isDirectory(host)) {
-                a.addAll(List.of("--ro-bind", dir, dir));
-            }
-        }
-        if (Files.isDirectory(Path.of("/opt"))) {
-            a.addAll(List.of("--ro-bind", "/opt", "/opt"));
-        }
-        a.addAll(List.of("--tmpfs", "/etc"));
-        for (String file : List.of("passwd", "group", "hosts", "nsswitch.conf")) {
-            a.addAll(List.of("--ro-bind", sandbox.etc().resolve(file).toString(), "/etc/" + file));
-        }
-        for (String entry : ETC_BINDS) {
-            a.addAll(List.of("--ro-bind-try", "/etc/" + entry, "/etc/" + entry));
-        }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-        if (sandbox.features().tmpfsSize()) {
-            a.addAll(List.of("--size", Long.toString(TMP_BYTES)));
-        }
-        a.addAll(List.of("--tmpfs", "/tmp"));
-        a.addAll(List.of("--bind", sandbox.home(processName).toString(), Sandbox.HOME));
-        a.addAll(List.of("--bind", sandbox.workspace().toString(), Sandbox.VISIBLE_ROOT));
-        SandboxSettings settings = sandbox.settings();
-        for (Path dir : settings.maskedDirectories()) {
-            String inside = insideWorkspace(dir);
-            if (inside != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                a.addAll(List.of("--ro-bind", sandbox.emptyDirectory().toString(), inside));
-            }
-        }
-        for (Path file : settings.maskedFiles()) {
-            String inside = insideWorkspace(file);
-            if (inside != null && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                a.addAll(List.of("--ro-bind", sandbox.emptyFile().toString(), inside));
-            }
-        }
-        a.add("--perstack-pins");
-        a.addAll(List.of("--bind", socket.toString(), Sandbox.SOCKET));
-        a.addAll(List.of("--ro-bind", sandbox.helper().toString(), Sandbox.HELPER));
-        for (Path prefix : prefixes) {
-            a.addAll(List.of("--ro-bind", prefix.toString(), prefix.toString()));
-        }
-        // bubblewrap builds the root and /etc on writable tmpfs; nothing should be created there afterwards.
-        a.addAll(List.of("--remount-ro", "/etc", "--remount-ro", "/"));
-        a.addAll(List.of("--chdir", cwd));
-        return a;
     }
 
     /** The sandbox path of a workspace file, or {@code null} when it lies outside. */
@@ -241,7 +161,8 @@ public final class BubblewrapLauncher implements ProcessLauncher {
      * directories (the same paths on the host), bound tool prefixes and the workspace. Paths only the sandbox has
      * ({@code /tmp}, the home) are left to the sandbox to judge.
      */
-    private void checkProgram(String program, String cwd, List<Path> prefixes) throws CommandNotFoundException {
+    private void checkProgram(String program, String cwd, List<BwrapCommand.ToolBind> tools)
+            throws CommandNotFoundException {
         try {
             if (program.contains("/")) {
                 String inside = program.startsWith("/") ? program : cwd + "/" + program;
@@ -251,10 +172,15 @@ public final class BubblewrapLauncher implements ProcessLauncher {
                 }
                 throw new CommandNotFoundException(program);
             }
-            List<String> dirs = new ArrayList<>(List.of(Sandbox.SYSTEM_PATH.split(":")));
-            prefixes.forEach(p -> dirs.add(p.resolve("bin").toString()));
-            for (String dir : dirs) {
+            for (String dir : Sandbox.SYSTEM_PATH.split(":")) {
                 if (runnable(Path.of(dir, program))) {
+                    return;
+                }
+            }
+            for (BwrapCommand.ToolBind tool : tools) {
+                boolean prefix = Files.isDirectory(tool.source());
+                if (prefix ? runnable(tool.source().resolve("bin").resolve(program))
+                        : Path.of(tool.target()).getFileName().toString().equals(program)) {
                     return;
                 }
             }
@@ -285,11 +211,13 @@ public final class BubblewrapLauncher implements ProcessLauncher {
     }
 
     /**
-     * Installation prefixes (for example {@code ~/.nvm/versions/node/v22}) of the program and its interpreter when
-     * they are not in the system directories, found on the runtime's {@code PATH}. A prefix that is or contains the
-     * user's home directory is never bound.
+     * What to bind of the program and its interpreter when they are installed outside the system directories,
+     * found on the runtime's {@code PATH} (docs/sandbox.md §3): the installation prefix (for example {@code
+     * ~/.nvm/versions/node/v22}) when it is a folder of its own, else only the program file itself. A prefix that
+     * is the home directory, contains it, or lies directly in it ({@code ~/.local}, {@code ~/.cargo}, which hold
+     * other programs' data and often credentials) is never bound as a whole.
      */
-    private List<Path> toolPrefixes(String program) {
+    private List<BwrapCommand.ToolBind> toolBinds(String program) {
         if (program.contains("/")) {
             return List.of();
         }
@@ -298,24 +226,33 @@ public final class BubblewrapLauncher implements ProcessLauncher {
             names.add(program);
         }
         names.addAll(INTERPRETERS.getOrDefault(program, List.of()));
-        List<Path> prefixes = new ArrayList<>();
-        String home = System.getProperty("user.home", "");
+        List<BwrapCommand.ToolBind> prefixes = new ArrayList<>();
+        List<BwrapCommand.ToolBind> files = new ArrayList<>();
+        Path home = Path.of(System.getProperty("user.home", "/nonexistent")).toAbsolutePath().normalize();
         for (String name : names) {
             if (inSystemPath(name)) {
                 continue;
             }
             for (String dir : sandbox.settings().hostPath().split(File.pathSeparator)) {
-                if (dir.isEmpty() || !runnable(Path.of(dir, name))) {
+                if (dir.isEmpty() || !Path.of(dir).isAbsolute() || !runnable(Path.of(dir, name))) {
                     continue;
                 }
                 try {
+                    Path real = Path.of(dir, name).toRealPath();
                     Path bin = Path.of(dir).toRealPath();
                     Path prefix = bin.getParent();
-                    boolean system = SYSTEM_DIRS.stream().anyMatch(s -> bin.startsWith(s));
-                    boolean coversHome = prefix == null || prefix.getNameCount() < 2
-                            || (!home.isEmpty() && Path.of(home).startsWith(prefix));
-                    if (!system && !coversHome && !prefixes.contains(prefix)) {
-                        prefixes.add(prefix);
+                    if (SYSTEM_DIRS.stream().anyMatch(bin::startsWith)) {
+                        break;
+                    }
+                    if (prefix != null && ownInstallation(prefix, home)) {
+                        BwrapCommand.ToolBind bind = new BwrapCommand.ToolBind(prefix, prefix.toString(),
+                                sandbox.stagingPlace(prefix, true));
+                        if (!prefixes.contains(bind)) {
+                            prefixes.add(bind);
+                        }
+                    } else {
+                        files.add(new BwrapCommand.ToolBind(real, bin + "/" + name,
+                                sandbox.stagingPlace(real, false)));
                     }
                 } catch (IOException e) {
                     // vanished: nothing to bind
@@ -323,7 +260,35 @@ public final class BubblewrapLauncher implements ProcessLauncher {
                 break;
             }
         }
-        return prefixes;
+        List<BwrapCommand.ToolBind> binds = new ArrayList<>(prefixes);
+        for (BwrapCommand.ToolBind file : files) {
+            if (prefixes.stream().noneMatch(p -> Path.of(file.target()).startsWith(p.source()))) {
+                binds.add(file);
+            }
+        }
+        return binds;
+    }
+
+    /** Whether a prefix is a tool's own folder rather than a shared one that holds other data. */
+    static boolean ownInstallation(Path prefix, Path home) {
+        if (prefix.getNameCount() < 2 || home.startsWith(prefix)) {
+            return false;
+        }
+        return !(prefix.startsWith(home) && prefix.getNameCount() <= home.getNameCount() + 1);
+    }
+
+    /** The {@code PATH} entries the bound tools add inside: a prefix's {@code bin}, or a bound file's folder. */
+    private static List<String> pathEntries(List<BwrapCommand.ToolBind> tools) {
+        List<String> dirs = new ArrayList<>();
+        for (BwrapCommand.ToolBind tool : tools) {
+            Path target = Path.of(tool.target());
+            String dir = Files.isDirectory(tool.source()) ? target.resolve("bin").toString()
+                    : target.getParent().toString();
+            if (!dirs.contains(dir)) {
+                dirs.add(dir);
+            }
+        }
+        return dirs;
     }
 
     private static boolean inSystemPath(String name) {

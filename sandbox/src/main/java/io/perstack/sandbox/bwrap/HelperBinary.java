@@ -32,7 +32,11 @@ final class HelperBinary {
         return null;
     }
 
-    /** Copies the helper into {@code directory} with mode 0500 and returns its path. */
+    /**
+     * Copies the helper into {@code directory} with mode 0555 and returns its path: readable and executable by the
+     * sandbox's user, which is not the runtime's own when the runtime is root; the 0700 scratch directory keeps
+     * everyone else away from it.
+     */
     static Path install(Path directory) {
         String problem = problem();
         if (problem != null) {
@@ -41,7 +45,7 @@ final class HelperBinary {
         Path target = directory.resolve(NAME);
         try (InputStream in = HelperBinary.class.getResourceAsStream(resource())) {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r-x------"));
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r-xr-xr-x"));
         } catch (IOException e) {
             throw new SandboxUnavailable("The sandbox network forwarder is not available: " + e.getMessage());
         }

@@ -40,6 +40,10 @@ public final class Prerequisites {
         if (helperProblem != null) {
             return "The sandbox network forwarder is not available: " + helperProblem;
         }
+        String seccompProblem = SeccompFilter.problem();
+        if (seccompProblem != null) {
+            return "The sandbox seccomp filter is not available: " + seccompProblem;
+        }
         BwrapFeatures features = BwrapFeatures.of(bwrap);
         List<String> base = new ArrayList<>(List.of(bwrap.toString(), "--unshare-all", "--unshare-user"));
         if (features.disableUserns()) {

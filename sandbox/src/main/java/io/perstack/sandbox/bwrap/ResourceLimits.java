@@ -24,8 +24,21 @@ public sealed interface ResourceLimits {
     String BEST_EFFORT_WARNING =
             "Warning: sandbox memory and process limits are best-effort on this system (no cgroup v2 delegation).";
 
-    /** Arguments for the helper's {@code host} mode for one process, and what to undo after it exits. */
-    record Applied(List<String> helperArguments, List<Path> cgroups) {}
+    /**
+     * Arguments for the helper's {@code host} mode (on the host, before bubblewrap) and {@code forward} mode (the
+     * sandbox's first process) for one process, and what to undo after it exits.
+     */
+    record Applied(List<String> helperArguments, List<String> forwarderArguments, List<Path> cgroups) {
+        Applied(List<String> helperArguments, List<Path> cgroups) {
+            this(helperArguments, List.of(), cgroups);
+        }
+    }
+
+    /**
+     * The limits of isolation.md §6.3 this way of limiting cannot enforce on this host, named for a person
+     * ({@code memory}, {@code processes}, {@code cpu}); empty when all hold.
+     */
+    List<String> unenforced();
 
     /** Prepares the limits of one process. */
     Applied apply() throws IOException;
@@ -86,13 +99,47 @@ public sealed interface ResourceLimits {
         public String describe() {
             return "cgroup " + version + " (memory " + MEMORY_BYTES + " bytes, " + MAX_PIDS + " pids)";
         }
+
+        @Override
+        public List<String> unenforced() {
+            List<String> files = jobDirectories.values().stream().flatMap(m -> m.keySet().stream()).toList();
+            List<String> missing = new ArrayList<>();
+            if (files.stream().noneMatch(f -> f.startsWith("memory."))) {
+                missing.add("memory");
+            }
+            if (files.stream().noneMatch(f -> f.startsWith("pids."))) {
+                missing.add("processes");
+            }
+            if (files.stream().noneMatch(f -> f.startsWith("cpu."))) {
+                missing.add("cpu");
+            }
+            return missing;
+        }
     }
 
-    /** Without cgroups: address space, file size and core limits on every process (inherited by its children). */
-    record Rlimits() implements ResourceLimits {
+    /**
+     * Without cgroups: address space, file size and core limits on every process (inherited by its children), and
+     * a process cap set inside the sandbox's own user namespace, where the kernel counts only that sandbox's
+     * processes (Linux 5.14+; before, the count was per user across the host and a cap would hit the runtime).
+     * There is no total memory or CPU cap this way.
+     *
+     * @param perSandboxProcessCount whether this kernel counts processes per user namespace
+     */
+    record Rlimits(boolean perSandboxProcessCount) implements ResourceLimits {
+        Rlimits() {
+            this(kernelAtLeast(System.getProperty("os.version", ""), 5, 14));
+        }
+
         @Override
         public Applied apply() {
-            return new Applied(List.of("--rlimits"), List.of());
+            List<String> forwarder = perSandboxProcessCount ? List.of("--nproc", Integer.toString(MAX_PIDS))
+                    : List.of();
+            return new Applied(List.of("--rlimits"), forwarder, List.of());
+        }
+
+        @Override
+        public List<String> unenforced() {
+            return perSandboxProcessCount ? List.of("memory", "cpu") : List.of("memory", "processes", "cpu");
         }
 
         @Override
@@ -129,6 +176,17 @@ public sealed interface ResourceLimits {
             // Unreadable or unexpected cgroup layout: fall back.
         }
         return new Rlimits();
+    }
+
+    /** Whether a kernel release string such as {@code 6.1.0-18-amd64} is at least {@code major.minor}. */
+    static boolean kernelAtLeast(String release, int major, int minor) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+        if (!m.find()) {
+            return false;
+        }
+        int a = Integer.parseInt(m.group(1));
+        int b = Integer.parseInt(m.group(2));
+        return a > major || (a == major && b >= minor);
     }
 
     /** One cgroup file system: where it is mounted, which part of the tree it shows, and its controllers. */

@@ -46,7 +46,11 @@ public final class Sandbox implements AutoCloseable {
     static final String HELPER = "/run/perstack/helper";
     static final String PROXY_URL = "http://127.0.0.1:3128";
     static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    static final int UID = 1000;
+    /**
+     * The host uid a root runtime's sandboxes run as: unprivileged, and in the range systemd leaves unallocated
+     * (above container ranges, below the foreign-image range), so no real user or service owns it.
+     */
+    static final int ROOT_SANDBOX_UID = 1_900_000_000;
 
     private static final AtomicBoolean LIMIT_WARNING_SHOWN = new AtomicBoolean();
 
@@ -58,14 +62,16 @@ public final class Sandbox implements AutoCloseable {
     private final Path helper;
     private final ResourceLimits limits;
     private final EgressProxy proxy;
+    private final BwrapCommand.Host host;
+    private final ProtectedEntries protectedEntries;
+    private final Map<Path, Path> staged = new java.util.HashMap<>();
     private final Set<LaunchedProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sockets = new AtomicInteger();
-    private final Map<String, Path> homes = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<java.util.concurrent.CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
 
     private Sandbox(SandboxSettings settings, Path workspace, Path bwrap, BwrapFeatures features, Path scratch,
-                    Path helper, ResourceLimits limits, EgressProxy proxy) {
+                    Path helper, ResourceLimits limits, EgressProxy proxy, BwrapCommand.Host host) {
         this.settings = settings;
         this.workspace = workspace;
         this.bwrap = bwrap;
@@ -74,6 +80,8 @@ public final class Sandbox implements AutoCloseable {
         this.helper = helper;
         this.limits = limits;
         this.proxy = proxy;
+        this.host = host;
+        this.protectedEntries = new ProtectedEntries(workspace, settings.startupFiles(), settings.maskedDirectories());
     }
 
     /**
@@ -111,12 +119,27 @@ public final class Sandbox implements AutoCloseable {
             // Marks the directory as ours while this process lives; a later job removes it if we die unclean.
             Files.writeString(scratch.resolve(OWNER), ownerTag(ProcessHandle.current()));
             Path helper = HelperBinary.install(scratch);
+            Path seccomp = SeccompFilter.install(scratch);
             writeSystemFiles(scratch);
-            for (String dir : List.of("home", "sock")) {
-                Files.createDirectory(scratch.resolve(dir),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(scratch.resolve("sock"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            int rootHostUid = runsAsRoot() ? ROOT_SANDBOX_UID : 0;
+            Path idmapTarget = null;
+            if (rootHostUid != 0) {
+                idmapTarget = Files.createDirectories(scratch.resolve("idmap").resolve("workspace"));
+                // bubblewrap resolves bind sources as the sandbox's user, so that user may pass through (not list)
+                // the scratch directory; the sockets it connects to are made its own in ownSocket().
+                Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
+                Files.setPosixFilePermissions(scratch.resolve("idmap"), PosixFilePermissions.fromString("rwx--x--x"));
+                Files.setAttribute(scratch.resolve("sock"), "unix:uid", rootHostUid);
             }
             limits = detect.apply(scratch.getFileName().toString());
+            BwrapFeatures features = BwrapFeatures.of(bwrap);
+            List<String> unenforced = unenforcedLimits(limits, features);
+            if (settings.requireLimits() && !unenforced.isEmpty()) {
+                throw new SandboxUnavailable("sandbox.requireLimits is set, but this system cannot enforce these "
+                        + "sandbox limits: " + String.join(", ", unenforced) + ". " + LIMITS_ADVICE);
+            }
             if (limits instanceof ResourceLimits.Rlimits) {
                 warnOnce(settings);
             }
@@ -128,7 +151,10 @@ public final class Sandbox implements AutoCloseable {
             }
             proxy = EgressProxy.start(new EgressProxy.Options(new EgressPolicy(settings.allowlist(), exemptions),
                     resolver, settings.events()));
-            return new Sandbox(settings, workspace, bwrap, BwrapFeatures.of(bwrap), scratch, helper, limits, proxy);
+            BwrapCommand.Host host = new BwrapCommand.Host(bwrap, helper, seccomp, scratch.resolve("etc"),
+                    scratch.resolve("mask").resolve("dir"), scratch.resolve("mask").resolve("file"), workspace,
+                    rootHostUid, idmapTarget, features, systemDirectories(), Files.isDirectory(Path.of("/opt")));
+            return new Sandbox(settings, workspace, bwrap, features, scratch, helper, limits, proxy, host);
         } catch (IOException | RuntimeException e) {
             if (proxy != null) {
                 proxy.close();
@@ -145,6 +171,44 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private static final String OWNER = "owner";
+    private static final String LIMITS_ADVICE = "Run where cgroup v2 is delegated to this user (for example in a "
+            + "systemd user session or a container with a writable cgroup), or as root, or set sandbox.requireLimits "
+            + "to false to accept best-effort limits.";
+
+    /** Whether this runtime is root: then its sandboxes must be another, unprivileged host user. */
+    static boolean runsAsRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    /**
+     * The limits of docs/sandbox.md §5 that do not hold here: the resource limits, plus the size caps of
+     * {@code /tmp} and {@code /home/perstack}, which need bubblewrap's {@code --size}.
+     */
+    static List<String> unenforcedLimits(ResourceLimits limits, BwrapFeatures features) {
+        List<String> missing = new ArrayList<>(limits.unenforced());
+        if (!features.tmpfsSize()) {
+            missing.add("disk (/tmp and /home/perstack sizes need bubblewrap 0.8 or later)");
+        }
+        return missing;
+    }
+
+    /** {@code /bin}, {@code /lib}, ... as they are on this host: link targets on merged-usr systems. */
+    private static Map<String, String> systemDirectories() throws IOException {
+        Map<String, String> dirs = new LinkedHashMap<>();
+        for (String dir : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
+            Path host = Path.of(dir);
+            if (Files.isSymbolicLink(host)) {
+                dirs.put(dir, Files.readSymbolicLink(host).toString());
+            } else if (Files.isDirectory(host)) {
+                dirs.put(dir, "");
+            }
+        }
+        return dirs;
+    }
 
     private static String ownerTag(ProcessHandle process) {
         return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
@@ -208,11 +272,11 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** The backend's variables, which nothing the user or the model sets can change. */
-    static Map<String, String> overrides(List<Path> toolPrefixes) {
+    static Map<String, String> overrides(List<String> toolDirectories) {
         Map<String, String> env = new LinkedHashMap<>();
         StringBuilder path = new StringBuilder(SYSTEM_PATH);
-        for (Path prefix : toolPrefixes) {
-            path.append(':').append(prefix.resolve("bin"));
+        for (String dir : toolDirectories) {
+            path.append(':').append(dir);
         }
         env.put("PATH", path.toString());
         env.put("HOME", HOME);
@@ -265,20 +329,45 @@ public final class Sandbox implements AutoCloseable {
         return scratch.resolve("sock").resolve(sockets.incrementAndGet() + ".sock");
     }
 
-    /** One home per skill, one shared by every {@code exec} of the job (isolation.md §6.2). */
-    Path home(String processName) throws IOException {
-        try {
-            return homes.computeIfAbsent(processName, name -> {
-                try {
-                    return Files.createDirectory(scratch.resolve("home").resolve(homes.size() + "-"
-                            + safeName(name)), PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+    /** What every launch of this job shares on the command line. */
+    BwrapCommand.Host host() {
+        return host;
+    }
+
+    /**
+     * Where the helper of a root runtime mounts a tool before bubblewrap binds it: an empty file or folder per tool
+     * in the scratch directory, made once. {@code null} when the runtime is not root.
+     */
+    Path stagingPlace(Path tool, boolean directory) throws IOException {
+        if (!host.asRoot()) {
+            return null;
+        }
+        synchronized (staged) {
+            Path place = staged.get(tool);
+            if (place == null) {
+                Path dir = Files.createDirectories(scratch.resolve("idmap").resolve("tools"));
+                place = dir.resolve(Integer.toString(staged.size()));
+                if (directory) {
+                    Files.createDirectory(place);
+                } else {
+                    Files.createFile(place);
                 }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+                staged.put(tool, place);
+            }
+            return place;
+        }
+    }
+
+    ProtectedEntries protectedEntries() {
+        return protectedEntries;
+    }
+
+    /** Hands a freshly bound egress socket to the sandbox's host user when that is not the runtime's own. */
+    void ownSocket(Path socket) throws IOException {
+        if (host.asRoot()) {
+            Files.setAttribute(socket, "unix:uid", host.rootHostUid());
+            Files.setAttribute(socket, "unix:gid", host.rootHostUid());
         }
     }
 
@@ -332,15 +421,17 @@ public final class Sandbox implements AutoCloseable {
             proxy.close();
         } finally {
             limits.close();
+            protectedEntries.removePlaceholders();
             deleteTree(scratch);
         }
     }
 
     private static void writeSystemFiles(Path scratch) throws IOException {
         Path etc = Files.createDirectory(scratch.resolve("etc"));
+        int uid = BwrapCommand.UID;
         Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                + "perstack:x:" + UID + ":" + UID + ":perstack:" + HOME + ":/bin/sh\n");
-        Files.writeString(etc.resolve("group"), "root:x:0:\nperstack:x:" + UID + ":\n");
+                + "perstack:x:" + uid + ":" + uid + ":perstack:" + HOME + ":/bin/sh\n");
+        Files.writeString(etc.resolve("group"), "root:x:0:\nperstack:x:" + uid + ":\n");
         Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost\n");
         Files.writeString(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nshadow: files\n"
                 + "hosts: files\nnetworks: files\nservices: files\nprotocols: files\n");

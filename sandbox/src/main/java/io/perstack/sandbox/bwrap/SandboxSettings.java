@@ -21,11 +21,15 @@ import java.util.function.Consumer;
  * @param events            receives every {@code proxyAccess}
  * @param warnings          one-line warnings for stderr
  * @param hostPath          the runtime's {@code PATH}: where bubblewrap and tool installations are found
+ * @param startupFiles      files the runtime reads when a later run starts ({@code perstack.toml}, {@code
+ *                          perstack.lock}, env files, present or not): read-only in every sandbox, and created
+ *                          empty for the job when missing, so no sandbox can plant one ({@link ProtectedEntries})
+ * @param requireLimits     refuse to prepare when a resource limit of isolation.md §6.3 cannot be enforced
  */
 public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDirectories, List<Path> maskedFiles,
                               List<String> allowlist, HostResolver resolver, List<Cidr> testExemptions,
                               Consumer<EventPayload.ProxyAccess> events, Consumer<String> warnings,
-                              String hostPath) {
+                              String hostPath, List<Path> startupFiles, boolean requireLimits) {
     /** The default warning sink. */
     public static final Consumer<String> STDERR = System.err::println;
 
@@ -38,5 +42,14 @@ public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDir
         events = events == null ? e -> { } : events;
         warnings = warnings == null ? STDERR : warnings;
         hostPath = hostPath == null ? "/usr/local/bin:/usr/bin:/bin" : hostPath;
+        startupFiles = startupFiles == null ? List.of() : List.copyOf(startupFiles);
+    }
+
+    /** Without start-up files to protect and with best-effort limits. */
+    public SandboxSettings(String jobId, Path workspace, List<Path> maskedDirectories, List<Path> maskedFiles,
+                           List<String> allowlist, HostResolver resolver, List<Cidr> testExemptions,
+                           Consumer<EventPayload.ProxyAccess> events, Consumer<String> warnings, String hostPath) {
+        this(jobId, workspace, maskedDirectories, maskedFiles, allowlist, resolver, testExemptions, events, warnings,
+                hostPath, List.of(), false);
     }
 }

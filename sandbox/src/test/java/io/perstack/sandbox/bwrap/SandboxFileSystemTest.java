@@ -105,30 +105,38 @@ class SandboxFileSystemTest {
     }
 
     @Test
-    void aProtectedPathSwappedForASymlinkIsNeverBoundFromItsTarget() throws Exception {
+    void aProtectedEntrySwappedForASymlinkStopsTheLaunchInsteadOfBindingItsTarget() throws Exception {
+        sh("true"); // the job's protected entries are decided (and placeholders made) by its first launch
         Path hostSecret = Files.writeString(Files.createTempFile("host-secret", ".txt"), "canary-host-file-0006");
         Path link = ws.resolve(".zshrc");
+        Files.delete(link);
         Files.createSymbolicLink(link, hostSecret);
         try {
-            Sandboxes.Result r = sh("cat /workspace/.zshrc 2>&1; echo; readlink /workspace/.zshrc");
+            Sandboxes.Result r = Sandboxes.run(sandbox.launcher("exec"), ws, Duration.ofSeconds(30), "/bin/sh",
+                    "-c", "cat /workspace/.zshrc");
 
-            assertThat(r.out()).doesNotContain("canary-host-file-0006").contains(hostSecret.toString());
+            assertThat(r.status().code()).isNotZero();
+            assertThat(r.stdout()).doesNotContain("canary-host-file-0006");
+            assertThat(r.stderr()).contains("refusing to start", ".zshrc", "symbolic link");
         } finally {
             Files.delete(link);
+            Files.createFile(link);
             Files.delete(hostSecret);
         }
     }
 
     @Test
-    void tmpIsPrivateToEachProcessWhileExecCallsShareOneHome() {
+    void tmpAndHomeArePrivateToEachProcessAndSizeCapped() {
         sh("echo one > /tmp/t; echo kept > /home/perstack/h");
 
-        Sandboxes.Result second = sh("cat /tmp/t 2>/dev/null || echo no-tmp; cat /home/perstack/h");
-        Sandboxes.Result skill = Sandboxes.run(sandbox.launcher("my-skill"), ws, Duration.ofSeconds(30), "/bin/sh",
-                "-c", "cat /home/perstack/h 2>/dev/null || echo own-home");
+        Sandboxes.Result second = sh("cat /tmp/t 2>/dev/null || echo no-tmp; cat /home/perstack/h 2>/dev/null "
+                + "|| echo no-home; df -k /tmp /home/perstack | tail -n 2 | awk '{print $2}'");
+        Sandboxes.Result full = sh("head -c 300M /dev/zero > /tmp/big 2>/dev/null || echo tmp-full; "
+                + "head -c 600M /dev/zero > /home/perstack/big 2>/dev/null || echo home-full");
 
-        assertThat(second.out().lines().toList()).containsExactly("no-tmp", "kept");
-        assertThat(skill.out()).isEqualTo("own-home");
+        assertThat(second.out().lines().toList()).containsExactly("no-tmp", "no-home",
+                Long.toString(BwrapCommand.TMP_BYTES / 1024), Long.toString(BwrapCommand.HOME_BYTES / 1024));
+        assertThat(full.out().lines().toList()).containsExactly("tmp-full", "home-full");
     }
 
     @Test

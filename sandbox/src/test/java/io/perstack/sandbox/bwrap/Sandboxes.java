@@ -79,7 +79,7 @@ final class Sandboxes {
             CompletableFuture<String> out = drain(p.stdout());
             CompletableFuture<String> err = drain(p.stderr());
             ExitStatus status = p.exit().get(60, TimeUnit.SECONDS);
-            return new Result(status, out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+            Result r = new Result(status, out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS)); if (System.getenv("SBX_DEBUG") != null) System.err.println("DEBUG " + r); return r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

@@ -1,0 +1,197 @@
+package io.perstack.sandbox.bwrap;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The command line of one sandboxed launch, built from values alone: the helper on the host, bubblewrap, and the
+ * forwarder inside (docs/sandbox.md §1, §2). Nothing here looks at the file system, so golden tests pin down every
+ * argument; {@link Sandbox} gathers the host facts once per job and {@link BubblewrapLauncher} the per-launch ones.
+ */
+final class BwrapCommand {
+    /** The sandbox's uid and gid inside its user namespace (never 0). */
+    static final int UID = 1000;
+    /** Size of the private {@code /tmp} and {@code /home/perstack} of each sandbox. */
+    static final long TMP_BYTES = 256L * 1024 * 1024;
+    static final long HOME_BYTES = 512L * 1024 * 1024;
+
+    private static final List<String> ETC_BINDS = List.of("ssl", "ca-certificates", "ca-certificates.conf",
+            "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime");
+    private static final List<String> ETC_FILES = List.of("passwd", "group", "hosts", "nsswitch.conf");
+
+    private BwrapCommand() {}
+
+    /**
+     * What is the same for every launch of a job.
+     *
+     * @param bwrap           the bubblewrap binary
+     * @param helper          the helper binary in the job's scratch directory
+     * @param seccomp         the seccomp filter in the scratch directory
+     * @param etc             the generated {@code /etc} files
+     * @param emptyDirectory  bound over masked directories
+     * @param emptyFile       bound over masked files
+     * @param workspace       the workspace's real path on the host
+     * @param rootHostUid     when the runtime runs as root, the unprivileged host uid the sandbox runs as; 0
+     *                        otherwise (then the sandbox is the runtime's own unprivileged user)
+     * @param idmapTarget     with {@code rootHostUid}, where the helper mounts the workspace id-mapped
+     * @param features        options of this bubblewrap release
+     * @param systemDirs      {@code /bin}, {@code /lib}, ...: the link target on merged-usr hosts, {@code ""} for a
+     *                        real directory; absent ones are left out
+     * @param opt             whether {@code /opt} exists
+     */
+    record Host(Path bwrap, Path helper, Path seccomp, Path etc, Path emptyDirectory, Path emptyFile, Path workspace,
+                int rootHostUid, Path idmapTarget, BwrapFeatures features, Map<String, String> systemDirs,
+                boolean opt) {
+        Host {
+            Objects.requireNonNull(bwrap, "bwrap");
+            systemDirs = Map.copyOf(systemDirs);
+            if (rootHostUid != 0) {
+                Objects.requireNonNull(idmapTarget, "idmapTarget");
+            }
+        }
+
+        boolean asRoot() {
+            return rootHostUid != 0;
+        }
+    }
+
+    /**
+     * A tool installation bound read-only (docs/sandbox.md §3).
+     *
+     * @param source what is bound: an installation prefix, or a single program file (a real, absolute path)
+     * @param target where it appears inside
+     * @param staged for a root runtime, the empty file or folder in the scratch directory the helper mounts it on
+     */
+    record ToolBind(Path source, String target, Path staged) {}
+
+    /**
+     * What differs per launch.
+     *
+     * @param cwd               the model-visible working directory
+     * @param socket            this process's egress socket
+     * @param helperLimits      the helper's limit arguments (cgroup joins or rlimits)
+     * @param forwarderLimits   the forwarder's limit arguments (the per-sandbox process cap)
+     * @param maskedDirectories sandbox paths replaced by an empty read-only directory
+     * @param maskedFiles       sandbox paths replaced by an empty read-only file
+     * @param pins              protected entries bound over themselves from descriptors
+     * @param tools             tool installations to bind
+     * @param command           the command to run
+     */
+    record Launch(String cwd, Path socket, List<String> helperLimits, List<String> forwarderLimits,
+                  List<String> maskedDirectories, List<String> maskedFiles, List<ProtectedEntries.Pin> pins,
+                  List<ToolBind> tools, List<String> command) {
+        Launch {
+            helperLimits = List.copyOf(helperLimits);
+            forwarderLimits = List.copyOf(forwarderLimits);
+            maskedDirectories = List.copyOf(maskedDirectories);
+            maskedFiles = List.copyOf(maskedFiles);
+            pins = List.copyOf(pins);
+            tools = List.copyOf(tools);
+            command = List.copyOf(command);
+        }
+    }
+
+    /** The whole argument vector: helper, bubblewrap, forwarder, command. */
+    static List<String> argv(Host host, Launch launch) {
+        List<String> a = new ArrayList<>();
+        a.add(host.helper().toString());
+        a.add("host");
+        a.addAll(launch.helperLimits());
+        String pinRoot = host.workspace().toString();
+        if (host.asRoot()) {
+            // Root's sandbox is an unprivileged host user; it works in root's workspace through an id-mapped view.
+            a.addAll(List.of("--as", Integer.toString(host.rootHostUid()), "--idmap", host.workspace().toString(),
+                    host.idmapTarget().toString()));
+            pinRoot = host.idmapTarget().toString();
+        }
+        a.addAll(List.of("--seccomp-file", host.seccomp().toString()));
+        for (ProtectedEntries.Pin pin : launch.pins()) {
+            a.addAll(List.of(pin.writable() ? "--pin-rw" : "--pin", pinRoot, pin.relative(),
+                    Sandbox.VISIBLE_ROOT + "/" + pin.relative()));
+        }
+        if (host.asRoot()) {
+            // A root runtime's tools usually live under /root (mode 0700), which the sandbox's unprivileged user
+            // cannot pass through: the helper mounts each at its staging place first.
+            for (ToolBind tool : launch.tools()) {
+                a.addAll(List.of("--stage", tool.source().toString(), tool.staged().toString()));
+            }
+        }
+        a.add("--");
+        a.add(host.bwrap().toString());
+        bubblewrap(host, launch, a);
+        a.add("--");
+        a.addAll(List.of(Sandbox.HELPER, "forward"));
+        a.addAll(launch.forwarderLimits());
+        a.addAll(List.of(Sandbox.SOCKET, "--"));
+        a.addAll(launch.command());
+        return List.copyOf(a);
+    }
+
+    private static void bubblewrap(Host host, Launch launch, List<String> a) {
+        if (host.asRoot()) {
+            // The user namespace comes from the helper (--userns at the marker); bubblewrap unshares the rest.
+            a.addAll(List.of("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup"));
+        } else {
+            a.addAll(List.of("--unshare-all", "--unshare-user"));
+            if (host.features().disableUserns()) {
+                a.add("--disable-userns");
+            }
+        }
+        a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL",
+                "--uid", Integer.toString(UID), "--gid", Integer.toString(UID), "--hostname", "perstack"));
+        a.addAll(List.of("--ro-bind", "/usr", "/usr"));
+        for (String dir : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
+            String link = host.systemDirs().get(dir);
+            if (link == null) {
+                continue;
+            }
+            if (link.isEmpty()) {
+                a.addAll(List.of("--ro-bind", dir, dir));
+            } else {
+                a.addAll(List.of("--symlink", link, dir));
+            }
+        }
+        if (host.opt()) {
+            a.addAll(List.of("--ro-bind", "/opt", "/opt"));
+        }
+        a.addAll(List.of("--tmpfs", "/etc"));
+        for (String file : ETC_FILES) {
+            a.addAll(List.of("--ro-bind", host.etc().resolve(file).toString(), "/etc/" + file));
+        }
+        for (String entry : ETC_BINDS) {
+            a.addAll(List.of("--ro-bind-try", "/etc/" + entry, "/etc/" + entry));
+        }
+        a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        sizedTmpfs(host, a, TMP_BYTES, "/tmp");
+        sizedTmpfs(host, a, HOME_BYTES, Sandbox.HOME);
+        a.addAll(List.of("--bind", host.asRoot() ? host.idmapTarget().toString() : host.workspace().toString(),
+                Sandbox.VISIBLE_ROOT));
+        for (String inside : launch.maskedDirectories()) {
+            a.addAll(List.of("--ro-bind", host.emptyDirectory().toString(), inside));
+        }
+        for (String inside : launch.maskedFiles()) {
+            a.addAll(List.of("--ro-bind", host.emptyFile().toString(), inside));
+        }
+        // The helper puts --userns, --seccomp and the protected entries' binds here.
+        a.add("--perstack-pins");
+        a.addAll(List.of("--bind", launch.socket().toString(), Sandbox.SOCKET));
+        a.addAll(List.of("--ro-bind", host.helper().toString(), Sandbox.HELPER));
+        for (ToolBind tool : launch.tools()) {
+            a.addAll(List.of("--ro-bind", (host.asRoot() ? tool.staged() : tool.source()).toString(), tool.target()));
+        }
+        // bubblewrap builds the root and /etc on writable tmpfs; nothing should be created there afterwards.
+        a.addAll(List.of("--remount-ro", "/etc", "--remount-ro", "/"));
+        a.addAll(List.of("--chdir", launch.cwd()));
+    }
+
+    /** A private tmpfs, sized where bubblewrap can (0.8+), writable by the sandbox's user whoever owns it. */
+    private static void sizedTmpfs(Host host, List<String> a, long bytes, String path) {
+        if (host.features().tmpfsSize()) {
+            a.addAll(List.of("--size", Long.toString(bytes)));
+        }
+        a.addAll(List.of("--perms", path.equals("/tmp") ? "1777" : "0700", "--tmpfs", path));
+    }
+}
