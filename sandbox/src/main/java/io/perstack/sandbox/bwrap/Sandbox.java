@@ -127,7 +127,7 @@ public final class Sandbox implements AutoCloseable {
                 resolver = TestHooks.resolver(settings.warnings());
             }
             proxy = EgressProxy.start(new EgressProxy.Options(new EgressPolicy(settings.allowlist(), exemptions),
-                    resolver, settings.events()));
+                    resolver, settings.events(), settings.warnings(), EgressProxy.Limits.DEFAULT));
             return new Sandbox(settings, workspace, bwrap, BwrapFeatures.of(bwrap), scratch, helper, limits, proxy);
         } catch (IOException | RuntimeException e) {
             if (proxy != null) {
