@@ -19,7 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * a policy-enforcing {@code ConnectHandler}. It has no TCP listener at all; each sandboxed process gets its own Unix
  * socket ({@link #listen}), which also tells the proxy which process a request came from. What a job's processes
  * may hold is bounded per process and per job ({@link Limits}), so no sandbox can exhaust the runtime's descriptors
- * or threads.
+ * or threads; requests Jetty's parser rejects are recorded too ({@link RejectionRecorder}).
  */
 public final class EgressProxy implements AutoCloseable {
     /** isolation.md §5.4. */
@@ -126,6 +126,8 @@ public final class EgressProxy implements AutoCloseable {
         handler.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
         handler.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         server.setHandler(handler);
+        // Requests the HTTP parser rejects end here, never in the handler.
+        server.setErrorHandler(new RejectionRecorder());
         try {
             server.start();
         } catch (Exception e) {

@@ -20,12 +20,14 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * Jetty's tunnel machinery with our policy in front of it. Every decision produces exactly one event. The checked
- * address is handed to the connect step through a request attribute, so the name is never resolved twice.
+ * Jetty's tunnel machinery with our policy in front of it. Every decision produces exactly one event, and marks the
+ * request as {@link #DECIDED} so the error page Jetty writes for a refusal is not recorded a second time. The
+ * checked address is handed to the connect step through a request attribute, so the name is never resolved twice.
  */
 final class PolicyConnectHandler extends ConnectHandler {
     private static final String ADDRESS = "io.perstack.egress.address";
     private static final String PERMIT = "io.perstack.egress.permit";
+    static final String DECIDED = "io.perstack.egress.decided";
     static final String TOO_MANY_TUNNELS = "too many tunnels";
 
     private final EgressPolicy policy;
@@ -158,6 +160,7 @@ final class PolicyConnectHandler extends ConnectHandler {
     }
 
     private void emit(Request request, String action, EgressPolicy.Target target, String reason) {
+        request.setAttribute(DECIDED, Boolean.TRUE);
         ProxyConnector.originOf(request).emit(action, target.host(), target.port(), reason);
     }
 }

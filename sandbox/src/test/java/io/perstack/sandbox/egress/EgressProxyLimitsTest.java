@@ -423,4 +423,29 @@ class EgressProxyLimitsTest {
                 .anyMatch(l -> l.startsWith("egress proxy: could not accept connections from exec, ")
                         && l.endsWith("(Too many open files)"));
     }
+
+    @Test
+    void requestsTheParserRejectsAreRecordedWithTheirSandbox() throws Exception {
+        open();
+        Path socket = dir.resolve("exec.sock");
+        proxy.listen("exec", socket);
+
+        try (Client c = new Client(socket)) {
+            assertThat(c.send("CONNECT api.example.test:443 HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(20 * 1024)
+                    + "\r\n\r\n")).isEqualTo(431);
+        }
+        try (Client c = new Client(socket)) {
+            assertThat(c.send("\u0001\u0002 garbage\r\n\r\n")).isEqualTo(400);
+        }
+        try (Client c = new Client(socket)) {
+            assertThat(c.send("CONNECT /" + "a".repeat(20 * 1024) + " HTTP/1.1\r\n\r\n")).isEqualTo(414);
+        }
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.size() >= 3);
+        assertThat(events).containsExactly(
+                new EventPayload.ProxyAccess("blocked", "api.example.test", 443, "request header too large", "exec"),
+                new EventPayload.ProxyAccess("blocked", "", 0, "malformed request", "exec"),
+                new EventPayload.ProxyAccess("blocked", "", 0, "URI too long", "exec"));
+        assertThat(proxyLogLines()).isEmpty();
+    }
 }
