@@ -74,7 +74,8 @@ public final class EgressProxy implements AutoCloseable {
     /**
      * @param policy   allowlist and address rules
      * @param resolver how allowed names become addresses
-     * @param events   receives one {@code proxyAccess} per decision; called on proxy threads
+     * @param events   receives one {@code proxyAccess} per decision (per burst for refused connections); called on
+     *                 proxy threads
      * @param warnings one-line warnings for stderr (a burst of refused connections is one line)
      * @param limits   the caps on tunnels and pending connections
      */
