@@ -90,10 +90,6 @@ final class Origin {
         return new Tunnel(own, job);
     }
 
-    int pending() {
-        return own.pending();
-    }
-
     /** The listener is gone: report the burst in progress now. */
     void close() {
         bursts.flush();

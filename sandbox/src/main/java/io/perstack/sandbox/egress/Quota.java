@@ -45,10 +45,6 @@ final class Quota {
         tunnels.release();
     }
 
-    int pending() {
-        return Math.max(0, open.get() - tunnelsInUse());
-    }
-
     int tunnelsInUse() {
         return maxTunnels - tunnels.availablePermits();
     }
