@@ -150,7 +150,7 @@ public final class Sandbox implements AutoCloseable {
                 resolver = TestHooks.resolver(settings.warnings());
             }
             proxy = EgressProxy.start(new EgressProxy.Options(new EgressPolicy(settings.allowlist(), exemptions),
-                    resolver, settings.events()));
+                    resolver, settings.events(), settings.warnings(), EgressProxy.Limits.DEFAULT));
             BwrapCommand.Host host = new BwrapCommand.Host(bwrap, helper, seccomp, scratch.resolve("etc"),
                     scratch.resolve("mask").resolve("dir"), scratch.resolve("mask").resolve("file"), workspace,
                     rootHostUid, idmapTarget, features, systemDirectories(), Files.isDirectory(Path.of("/opt")));

@@ -1,17 +1,12 @@
 package io.perstack.sandbox.egress;
 
-import io.perstack.core.event.EventPayload;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
@@ -25,29 +20,24 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * Jetty's tunnel machinery with our policy in front of it. Every decision produces exactly one event. The checked
- * address is handed to the connect step through a request attribute, so the name is never resolved twice.
+ * Jetty's tunnel machinery with our policy in front of it. Every decision produces exactly one event, and marks the
+ * request as {@link #DECIDED} so the error page Jetty writes for a refusal is not recorded a second time. The
+ * checked address is handed to the connect step through a request attribute, so the name is never resolved twice.
  */
 final class PolicyConnectHandler extends ConnectHandler {
     private static final String ADDRESS = "io.perstack.egress.address";
     private static final String PERMIT = "io.perstack.egress.permit";
+    static final String DECIDED = "io.perstack.egress.decided";
     static final String TOO_MANY_TUNNELS = "too many tunnels";
 
     private final EgressPolicy policy;
     private final HostResolver resolver;
-    private final Consumer<EventPayload.ProxyAccess> events;
-    private final Semaphore tunnels;
     private final Duration tunnelWait;
-    private final Function<Request, String> processName;
 
-    PolicyConnectHandler(EgressPolicy policy, HostResolver resolver, Consumer<EventPayload.ProxyAccess> events,
-                         Semaphore tunnels, Duration tunnelWait, Function<Request, String> processName) {
+    PolicyConnectHandler(EgressPolicy policy, HostResolver resolver, Duration tunnelWait) {
         this.policy = policy;
         this.resolver = resolver;
-        this.events = events;
-        this.tunnels = tunnels;
         this.tunnelWait = tunnelWait;
-        this.processName = processName;
     }
 
     @Override
@@ -56,7 +46,7 @@ final class PolicyConnectHandler extends ConnectHandler {
             HttpURI uri = request.getHttpURI();
             String host = uri.getHost() == null ? "" : uri.getHost();
             int port = uri.getPort() > 0 ? uri.getPort() : 80;
-            refuse(request, response, callback, new EgressPolicy.Target(host.toLowerCase(java.util.Locale.ROOT),
+            refuse(request, response, callback, new EgressPolicy.Target(host.toLowerCase(Locale.ROOT),
                     port), EgressPolicy.PLAIN_HTTP, HttpStatus.FORBIDDEN_403);
             return true;
         }
@@ -71,7 +61,8 @@ final class PolicyConnectHandler extends ConnectHandler {
             refuse(request, response, callback, target, verdict.refusal().get(), HttpStatus.FORBIDDEN_403);
             return;
         }
-        Permit permit = acquire();
+        // Waiting blocks this thread; the pending caps bound how many can wait (EgressProxy.Limits).
+        Origin.Tunnel permit = acquire(ProxyConnector.originOf(request));
         if (permit == null) {
             refuse(request, response, callback, target, TOO_MANY_TUNNELS, HttpStatus.SERVICE_UNAVAILABLE_503);
             return;
@@ -137,7 +128,7 @@ final class PolicyConnectHandler extends ConnectHandler {
             @Override
             public void onClose(Throwable cause) {
                 super.onClose(cause);
-                if (context.get(PERMIT) instanceof Permit p) {
+                if (context.get(PERMIT) instanceof Origin.Tunnel p) {
                     p.release();
                 }
             }
@@ -146,15 +137,15 @@ final class PolicyConnectHandler extends ConnectHandler {
 
     @Override
     protected void onConnectFailure(Request request, Response response, Callback callback, Throwable failure) {
-        if (request.getAttribute(PERMIT) instanceof Permit p) {
+        if (request.getAttribute(PERMIT) instanceof Origin.Tunnel p) {
             p.release();
         }
         super.onConnectFailure(request, response, callback, failure);
     }
 
-    private Permit acquire() {
+    private Origin.Tunnel acquire(Origin origin) {
         try {
-            return tunnels.tryAcquire(tunnelWait.toMillis(), TimeUnit.MILLISECONDS) ? new Permit(tunnels) : null;
+            return origin.tunnel(tunnelWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -169,23 +160,7 @@ final class PolicyConnectHandler extends ConnectHandler {
     }
 
     private void emit(Request request, String action, EgressPolicy.Target target, String reason) {
-        events.accept(new EventPayload.ProxyAccess(action, target.host(), target.port(), reason,
-                processName.apply(request)));
-    }
-
-    /** One tunnel slot, released exactly once however the tunnel ends. */
-    private static final class Permit {
-        private final Semaphore semaphore;
-        private final AtomicBoolean released = new AtomicBoolean();
-
-        Permit(Semaphore semaphore) {
-            this.semaphore = semaphore;
-        }
-
-        void release() {
-            if (released.compareAndSet(false, true)) {
-                semaphore.release();
-            }
-        }
+        request.setAttribute(DECIDED, Boolean.TRUE);
+        ProxyConnector.originOf(request).emit(action, target.host(), target.port(), reason);
     }
 }

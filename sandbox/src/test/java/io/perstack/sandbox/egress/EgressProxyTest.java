@@ -60,8 +60,8 @@ class EgressProxyTest {
 
     private void open(List<Cidr> exemptions, int maxTunnels) throws IOException {
         EgressPolicy policy = new EgressPolicy(List.of("api.example.test", "*.rebind.test"), exemptions);
-        proxy = EgressProxy.start(new EgressProxy.Options(policy, resolver::resolve, events::add, maxTunnels,
-                Duration.ofMillis(300)));
+        proxy = EgressProxy.start(new EgressProxy.Options(policy, resolver::resolve, events::add, null,
+                new EgressProxy.Limits(maxTunnels, maxTunnels, 64, 64, Duration.ofMillis(300))));
         socket = dir.resolve("egress.sock");
         proxy.listen("skill-a", socket);
     }
