@@ -3,10 +3,12 @@ package io.perstack.cli;
 import io.perstack.base.BaseSkill;
 import io.perstack.core.config.PerstackToml;
 import io.perstack.core.json.Json;
+import io.perstack.core.policy.TerminalText;
 import io.perstack.cli.log.LogCommand;
 import io.perstack.llm.Providers;
 import io.perstack.runtime.Version;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +58,7 @@ public final class Main implements Runnable {
         // picocli's usage-error code 2 must become 1 (cli.md §1).
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println(e.getMessage());
+            printError(cmd.getErr(), e.getMessage());
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr())) {
                 cmd.usage(cmd.getErr());
             }
@@ -71,15 +73,25 @@ public final class Main implements Runnable {
      * trace only when {@code PERSTACK_DEBUG} is set.
      */
     private static int failed(Exception e, PrintWriter err) {
-        if (e instanceof UserError) {
-            err.println(e.getMessage());
-        } else {
-            err.println(e.getMessage() == null ? e.toString() : e.getMessage());
-            if (System.getenv("PERSTACK_DEBUG") != null) {
-                e.printStackTrace(err);
-            }
+        printError(err, e instanceof UserError || e.getMessage() != null ? e.getMessage() : e.toString());
+        if (!(e instanceof UserError) && System.getenv("PERSTACK_DEBUG") != null) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            // Only what the trace quotes is escaped, not a platform's CR LF line ends.
+            err.print(TerminalText.visible(trace.toString().replace(System.lineSeparator(), "\n")));
+            err.flush();
         }
         return ExitCodes.FAILURE;
+    }
+
+    /**
+     * Every error the CLI prints goes through here. Messages quote names and values from {@code perstack.toml}, the
+     * command line or a server's reply, any of which may hold an escape sequence or a bidi override; those are shown
+     * escaped ({@link TerminalText#visible}, SR-40) rather than sent to the terminal, at this one place rather than
+     * at each of the many places that build a message.
+     */
+    static void printError(PrintWriter err, String message) {
+        err.println(TerminalText.visible(message));
     }
 
     /**

@@ -10,6 +10,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import io.perstack.core.policy.TerminalText;
 
 /**
  * Logging set up in code rather than from {@code logback.xml}: every line goes to stderr (stdout belongs to events
@@ -38,16 +39,19 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    /** {@code LEVEL Logger: message}, then the stack trace if there is one. */
+    /**
+     * {@code LEVEL Logger: message}, then the stack trace if there is one. Messages and traces quote skill output,
+     * server replies and configuration values, so they are escaped like every other error the CLI prints (SR-40).
+     */
     private static final class Line extends LayoutBase<ILoggingEvent> {
         @Override
         public String doLayout(ILoggingEvent event) {
             String name = event.getLoggerName();
             StringBuilder sb = new StringBuilder(128).append(event.getLevel()).append(' ')
                     .append(name.substring(name.lastIndexOf('.') + 1)).append(": ")
-                    .append(event.getFormattedMessage()).append('\n');
+                    .append(TerminalText.visible(event.getFormattedMessage())).append('\n');
             if (event.getThrowableProxy() != null) {
-                sb.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
+                sb.append(TerminalText.visible(ThrowableProxyUtil.asString(event.getThrowableProxy()))).append('\n');
             }
             return sb.toString();
         }

@@ -95,7 +95,8 @@ public final class LogCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (IllegalArgumentException | NoSuchElementException e) {
-            err.println("Error: " + TerminalText.oneLine(e.getMessage()));
+            // Shown escaped, not stripped: the message quotes what the user typed, and should show all of it.
+            err.println("Error: " + TerminalText.visible(e.getMessage()));
             return 1;
         }
     }

@@ -298,8 +298,8 @@ class LogCommandTest {
         assertThat(last).isEqualTo(recorded.last("completeRun").path("checkpoint"));
         assertThat(out.path("runs")).hasSize(1);
         assertThat(out.path("runs").get(0).path("expertKey").asText()).isEqualTo("logger");
-        // Control characters stay escaped in JSON: the raw ESC never reaches the output.
-        assertThat(run.stdout()).contains("\\u001b[31mRED").doesNotContain("\u001b");
+        // Control characters and bidi overrides stay escaped in JSON: neither reaches the terminal raw.
+        assertThat(run.stdout()).contains("\\u001b[31mRED", "\\u202eevil").doesNotContain("\u001b", "\u202e");
     }
 
     @Test

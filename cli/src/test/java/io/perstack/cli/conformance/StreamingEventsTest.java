@@ -82,7 +82,7 @@ class StreamingEventsTest {
         try (Scenario s = Scenario.of(dir, Scenario.oneExpert("greeter"), """
                 {"replies":[
                   {"toolCalls":[{"id":"toolu_1","name":"bad\\u001b[31mname","input":{}}]},
-                  {"text":"done \\u001b[2J"}]}""")) {
+                  {"text":"done \\u001b[2J \\u202eexe.txt \\u200bhidden"}]}""")) {
             CliRun run = s.run("greeter", "Say hello");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -93,6 +93,10 @@ class StreamingEventsTest {
             String[] lines = run.stdout().split("\n");
             assertThat(lines).hasSize(run.events().size()).allMatch(l -> l.startsWith("{") && l.endsWith("}"));
             assertThat(run.stdout()).contains("\\u001b");
+            // Bidi overrides and zero-width characters too: escaped on the line, the same text once parsed.
+            assertThat(run.stdout()).doesNotContain("\u202e", "\u200b").contains("\\u202eexe.txt \\u200bhidden");
+            assertThat(run.last("completeRun").path("text").asText())
+                    .isEqualTo("done \u001b[2J \u202eexe.txt \u200bhidden");
         }
     }
 }

@@ -28,12 +28,15 @@ import io.perstack.core.model.Job;
 import io.perstack.core.model.JobStatus;
 import io.perstack.core.model.Message;
 import io.perstack.core.model.Usage;
+import io.perstack.core.policy.TerminalText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * The one JSON configuration of the product: absent fields are omitted, unknown fields are ignored, and every string
- * escapes U+0000–U+001F, U+007F–U+009F, U+2028 and U+2029 so a line never holds a raw control character (SR-41).
+ * escapes U+0000–U+001F, U+007F–U+009F and the invisible formatting characters of {@link TerminalText} (bidi
+ * controls, zero-width characters, U+2028 and U+2029 among them), so a line never holds a raw control character and
+ * never shows text out of its stored order (SR-41).
  */
 public final class Json {
     private static final ObjectMapper MAPPER = create();
@@ -164,6 +167,11 @@ public final class Json {
         return printer;
     }
 
+    /**
+     * Escapes what {@link TerminalText#isUnsafe} names, so JSON on a terminal (the stdout event stream, {@code perstack
+     * log --json}) carries no raw control, bidi or invisible character, yet parses back to the same string. Jackson
+     * hands this one UTF-16 unit at a time, so the tag characters outside the BMP are not seen here and stay raw.
+     */
     private static final class ControlEscapes extends CharacterEscapes {
         private final int[] ascii;
 
@@ -179,7 +187,8 @@ public final class Json {
 
         @Override
         public SerializableString getEscapeSequence(int ch) {
-            if ((ch >= 0x7f && ch <= 0x9f) || ch == 0x2028 || ch == 0x2029) {
+            // Called for every non-ASCII character written: a few comparisons, and an allocation only for a hit.
+            if (TerminalText.isUnsafe(ch)) {
                 return new SerializedString(String.format("\\u%04x", ch));
             }
             return null;

@@ -1,21 +1,65 @@
 package io.perstack.core.policy;
 
 /**
- * Makes untrusted text (model output, tool results, stored events) safe to write to a terminal (security.md SR-40):
- * escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-character ESC sequences, in their 7-bit and 8-bit forms) are
- * removed whole, so their parameters do not leak out as visible text; remaining C0 and C1 controls and DEL are
- * removed, except newline and tab; bidirectional embeddings, overrides and isolates are removed so text cannot be
- * displayed in an order other than the one it is stored in.
+ * Makes untrusted text (model output, tool results, stored events, names from a configuration) safe to write to a
+ * terminal (security.md SR-40). Which characters are unsafe is decided here and nowhere else: {@link #isControl} and
+ * {@link #isInvisibleFormatting} are used by the text stripper below, by the visible escaping of error messages and
+ * by the product's JSON writer ({@code core.json.Json}), so the three can never disagree.
+ *
+ * <p>{@link #strip} is for text views: escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-character ESC sequences,
+ * in their 7-bit and 8-bit forms) are removed whole, so their parameters do not leak out as visible text; remaining
+ * controls and invisible formatting characters are removed, so text cannot be displayed in an order other than the
+ * one it is stored in, nor hide characters between the visible ones. {@link #visible} is for messages whose exact
+ * text matters (errors that quote a value the user wrote): nothing is removed, and every unsafe character is shown as
+ * a backslash, {@code u} and four lower-case hex digits, the way JSON writes it.
  */
 public final class TerminalText {
     private static final int ESC = 0x1B;
     private static final int BEL = 0x07;
     /** 8-bit String Terminator. */
     private static final int ST = 0x9C;
+    /** The high surrogate of every tag character (U+E0000–U+E03FF): the fast path must look closer at it. */
+    private static final int TAG_HIGH_SURROGATE = 0xDB40;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private TerminalText() {}
 
-    /** The text without control sequences; newlines and tabs are kept. */
+    /**
+     * C0 controls other than newline and tab, DEL and the C1 controls: a terminal acts on them (moves the cursor,
+     * starts an escape sequence, rings the bell) instead of showing them.
+     */
+    public static boolean isControl(int c) {
+        return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c <= 0x9F);
+    }
+
+    /**
+     * Characters that are not controls but still change what a reader sees without being seen themselves:
+     * bidirectional marks, embeddings, overrides and isolates (they reorder the text around them, "Trojan Source"),
+     * zero-width spaces and joiners, invisible operators, the byte order mark, the soft hyphen, the Mongolian vowel
+     * separator, interlinear annotation controls, line and paragraph separators (line breaks to some parsers and
+     * terminals, invisible to others) and the tag characters (invisible text that models read).
+     */
+    public static boolean isInvisibleFormatting(int c) {
+        if (c < 0xAD) {
+            return false; // ASCII and Latin-1 before the soft hyphen: by far the most common case
+        }
+        return c == 0xAD // soft hyphen
+                || c == 0x061C // Arabic letter mark
+                || c == 0x180E // Mongolian vowel separator
+                || (c >= 0x200B && c <= 0x200F) // zero-width space, non-joiner, joiner; LRM, RLM
+                || (c >= 0x2028 && c <= 0x202E) // line and paragraph separators; LRE, RLE, PDF, LRO, RLO
+                || (c >= 0x2060 && c <= 0x206F) // word joiner, invisible operators; LRI, RLI, FSI, PDI; deprecated
+                || c == 0xFEFF // zero-width no-break space (byte order mark)
+                || (c >= 0xFFF9 && c <= 0xFFFB) // interlinear annotation anchor, separator, terminator
+                || c == 0xE0001 || (c >= 0xE0020 && c <= 0xE007F); // language tag and tag characters
+    }
+
+    /** Whether {@code c} must not reach a terminal as it is: a control or an invisible formatting character. */
+    public static boolean isUnsafe(int c) {
+        return isControl(c) || isInvisibleFormatting(c);
+    }
+
+    /** The text without control sequences and invisible formatting characters; newlines and tabs are kept. */
     public static String strip(String text) {
         if (text == null) {
             return "";
@@ -36,7 +80,7 @@ public final class TerminalText {
             } else if (c == 0x9D || c == 0x90 || c == 0x98 || c == 0x9E || c == 0x9F) {
                 i = skipString(text, next);
             } else {
-                if (!isControl(c) && !isBidiControl(c)) {
+                if (!isUnsafe(c)) {
                     out.appendCodePoint(c);
                 }
                 i = next;
@@ -57,24 +101,47 @@ public final class TerminalText {
         return stripped.replace('\n', ' ').replace('\t', ' ');
     }
 
-    /** Fast path: nothing to remove in the common case. */
+    /**
+     * The text with every unsafe character written out as a backslash, {@code u} and four hex digits (both halves
+     * of a surrogate pair for a tag character), and everything else, newlines and tabs included, as it is. For error
+     * messages: a user who put an escape sequence into a name sees exactly what is there, and the terminal never
+     * receives it. {@code null} becomes {@code "null"}, as printing it would.
+     */
+    public static String visible(String text) {
+        if (text == null) {
+            return "null";
+        }
+        if (isPlain(text)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        int i = 0;
+        while (i < text.length()) {
+            int c = text.codePointAt(i);
+            int next = i + Character.charCount(c);
+            if (isUnsafe(c)) {
+                for (int j = i; j < next; j++) {
+                    char unit = text.charAt(j);
+                    out.append('\\').append('u').append(HEX[unit >> 12 & 0xF]).append(HEX[unit >> 8 & 0xF])
+                            .append(HEX[unit >> 4 & 0xF]).append(HEX[unit & 0xF]);
+                }
+            } else {
+                out.appendCodePoint(c);
+            }
+            i = next;
+        }
+        return out.toString();
+    }
+
+    /** Fast path: nothing to remove or escape in the common case. */
     private static boolean isPlain(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c <= 0x9F) || isBidiControl(c)) {
+            if (isUnsafe(c) || c == TAG_HIGH_SURROGATE) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static boolean isControl(int c) {
-        return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c <= 0x9F);
-    }
-
-    /** LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI. */
-    private static boolean isBidiControl(int c) {
-        return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
     }
 
     /** After ESC: returns the index after the whole sequence (or after ESC alone when nothing follows). */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.perstack.core.event.Event;
 import io.perstack.core.event.EventPayload;
+import io.perstack.core.model.Message;
 import io.perstack.core.model.MessagePart.TextPart;
+import io.perstack.core.policy.TerminalText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +78,26 @@ class JsonEncodingTest {
         assertThat(line.lines()).hasSize(1);
         assertThat(((EventPayload.SkillStderr) Json.read(line, Event.class).payload()).message())
                 .isEqualTo("line1\nline2\r\u2028\u0085\u001b[31m");
+    }
+
+    @Test
+    void eventStreamEscapesBidiOverridesAndInvisibleCharactersWithAndWithoutTheMessageCache() throws Exception {
+        // The writer JsonLinesWriter uses for stdout, and the plain one used for storage: both must escape, and
+        // byte for byte alike, or a cached message would differ from a fresh one.
+        String hostile = "Done \u202eevil\u2066x\u2069 pay\u200bpal \ufeff\u00ad\u180e\u2060\ufff9\u061c\u200f";
+        Message message = new Message.UserMessage("m", List.of(new TextPart("t", hostile)), null);
+        Event event = new Event("e", "expert", 1L, "j", "r", 1,
+                new EventPayload.StartGeneration(List.of(message)));
+        MessageJsonCache cache = new MessageJsonCache(8);
+        byte[] cached = cache.writer().writeValueAsBytes(event);
+        byte[] again = cache.writer().writeValueAsBytes(event);
+        byte[] plain = Json.writeBytes(event);
+        assertThat(cached).isEqualTo(plain).isEqualTo(again);
+        String line = new String(cached, StandardCharsets.UTF_8);
+        assertThat(line.chars()).noneMatch(TerminalText::isUnsafe);
+        assertThat(line).contains("Done \\u202eevil\\u2066x\\u2069 pay\\u200bpal");
+        Message back = ((EventPayload.StartGeneration) Json.read(line, Event.class).payload()).messages().get(0);
+        assertThat(back).isEqualTo(message);
     }
 
     @Test
