@@ -45,10 +45,12 @@ final class Invocation {
     private final List<Path> loadedEnvFiles;
     private final ProviderSettings provider;
     private final LockedRun locked;
+    private final List<Path> startupFiles;
     private final AtomicInteger signalExit = new AtomicInteger();
 
     private Invocation(RunSetting setting, Checkpoint checkpoint, Storage storage, Path storageRoot,
-                       List<Path> loadedEnvFiles, ProviderSettings provider, LockedRun locked) {
+                       List<Path> loadedEnvFiles, ProviderSettings provider, LockedRun locked,
+                       List<Path> startupFiles) {
         this.setting = setting;
         this.checkpoint = checkpoint;
         this.storage = storage;
@@ -56,6 +58,7 @@ final class Invocation {
         this.loadedEnvFiles = loadedEnvFiles;
         this.provider = provider;
         this.locked = locked;
+        this.startupFiles = startupFiles;
     }
 
     static Invocation prepare(String expertKey, String query, RunFlags f) {
@@ -146,7 +149,7 @@ final class Invocation {
         // Everything checked: the provider's TLS handshake can run while the job starts its skills.
         Providers.preconnect(provider, setting.proxyUrl());
         return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
-                provider, locked);
+                provider, locked, startupFiles(cwd, config, f.envPath));
     }
 
     /**
@@ -183,6 +186,31 @@ final class Invocation {
         }
     }
 
+    /**
+     * Every file a later run in this directory would read when it starts, whether or not it exists now: the config
+     * and lock found by the upward search, the given config and the lock beside it, and the env files by default
+     * and as configured. No sandbox of this job may write or create any of them (docs/sandbox.md §4).
+     */
+    static List<Path> startupFiles(Path cwd, PerstackConfig config, List<String> envPathFlags) {
+        List<Path> files = new ArrayList<>();
+        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
+            files.add(dir.resolve(io.perstack.core.config.PerstackToml.FILE_NAME));
+            files.add(dir.resolve(Lockfile.FILE_NAME));
+        }
+        if (config.source() != null) {
+            Path source = config.source().toAbsolutePath().normalize();
+            files.add(source);
+            files.add(source.resolveSibling(Lockfile.FILE_NAME));
+        }
+        List<String> names = new ArrayList<>(List.of(".env", ".env.local"));
+        names.addAll(envPathFlags == null ? List.of() : envPathFlags);
+        names.addAll(config.envPath() == null ? List.of() : config.envPath());
+        for (String name : names) {
+            files.add(cwd.resolve(name).normalize());
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(files));
+    }
+
     /** Runs the job, printing events as JSON lines; SIGINT/SIGTERM cancel it and set the exit code. */
     Checkpoint run(OutputStream stdout) {
         RunControl control = new RunControl(null);
@@ -191,7 +219,8 @@ final class Invocation {
             control.cancel();
         });
         RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout)), control,
-                s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor);
+                s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
+                startupFiles);
         try {
             return Perstack.run(setting, checkpoint, options);
         } catch (UserError e) {

@@ -120,18 +120,19 @@ final class IsolationBackends {
      * @param workspace the workspace on the host
      * @param history   folders masked inside sandboxes (the workspace's {@code perstack/} and the storage root)
      * @param envFiles  env files loaded for the invocation, masked inside sandboxes
+     * @param startupFiles files a later run reads at its start, read-only (or absent) in every sandbox
      * @param events    receives the backend's runtime events ({@code proxyAccess})
      */
     static JobIsolation open(RunSetting setting, Path workspace, List<Path> history, List<Path> envFiles,
-                             Consumer<EventPayload.Runtime> events) {
+                             List<Path> startupFiles, Consumer<EventPayload.Runtime> events) {
         return open(setting.runtime(), setting.jobId(), setting.expertKey(), setting.experts(), setting.env(),
-                workspace, history, envFiles, events);
+                workspace, history, envFiles, startupFiles, events);
     }
 
     /** The same for callers without a run setting ({@code perstack install} collecting tools). */
     static JobIsolation open(String runtime, String jobId, String expertKey, Map<String, ExpertConfig> experts,
                              Map<String, String> env, Path workspace, List<Path> history, List<Path> envFiles,
-                             Consumer<EventPayload.Runtime> events) {
+                             List<Path> startupFiles, Consumer<EventPayload.Runtime> events) {
         return switch (runtime == null ? "" : runtime) {
             case RuntimeSelection.LOCAL -> new Local(workspace);
             case RuntimeSelection.SANDBOX -> {
@@ -139,7 +140,8 @@ final class IsolationBackends {
                 masked.add(workspace.resolve("perstack"));
                 yield new Bubblewrap(Sandbox.prepare(new SandboxSettings(jobId, workspace, masked,
                         envFiles, JobAllowlist.of(expertKey, experts), null, null,
-                        events::accept, null, env.getOrDefault("PATH", System.getenv("PATH")))));
+                        events::accept, null, env.getOrDefault("PATH", System.getenv("PATH")), startupFiles,
+                        false)));
             }
             default -> new Unavailable(workspace);
         };

@@ -73,7 +73,11 @@ final class JobRunner {
             denied.add(options.storageRoot().toAbsolutePath().normalize());
         }
         this.currentRun = setting;
-        this.isolation = IsolationBackends.open(setting, workspace, denied, options.maskedEnvFiles(),
+        List<Path> startup = new ArrayList<>(options.startupFiles());
+        for (String name : List.of("perstack.toml", "perstack.lock", ".env", ".env.local")) {
+            startup.add(workspace.resolve(name));
+        }
+        this.isolation = IsolationBackends.open(setting, workspace, denied, options.maskedEnvFiles(), startup,
                 p -> emitRuntime(currentRun, p));
         options.control().onCancel(isolation::terminateRunning);
         // What the model sees as its working directory: /workspace inside a sandbox (isolation.md §3).

@@ -26,16 +26,29 @@ import java.util.function.Function;
  * @param storageRoot    the storage root, refused by file tools when it lies inside the workspace
  * @param lockedTools    tool definitions from {@code perstack.lock} for an Expert, by skill name, or {@code null}
  *                       when the lock has no usable entry for it (skills.md §8)
+ * @param startupFiles   files a later run reads when it starts (the config and lock files it would find, the env
+ *                       files it would load), present or not: no sandbox of this job may write or create them
+ *                       (docs/sandbox.md §4). The workspace's own {@code perstack.toml}, {@code perstack.lock},
+ *                       {@code .env} and {@code .env.local} are always added.
  */
 public record RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
                          Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
-                         Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools) {
+                         Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools,
+                         List<Path> startupFiles) {
     public RunOptions {
         listeners = List.copyOf(listeners);
+        startupFiles = startupFiles == null ? List.of() : List.copyOf(startupFiles);
         maskedEnvFiles = maskedEnvFiles == null ? List.of() : List.copyOf(maskedEnvFiles);
         control = control == null ? RunControl.none() : control;
         llm = llm == null ? RunOptions::providerClient : llm;
         lockedTools = lockedTools == null ? expert -> null : lockedTools;
+    }
+
+    /** Without start-up files beyond the workspace's own. */
+    public RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
+                      Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
+                      Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools) {
+        this(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools, List.of());
     }
 
     /** Without a lockfile: every skill's tools come from its server. */
@@ -56,7 +69,8 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
 
     /** The same options with cancellation and the {@code shouldContinueRun} hook of {@code control}. */
     public RunOptions withControl(RunControl control) {
-        return new RunOptions(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools);
+        return new RunOptions(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools,
+                startupFiles);
     }
 
     private static LlmClient providerClient(RunSetting setting) {

@@ -43,7 +43,9 @@ public final class ToolCollection {
                                                Setting setting) {
         Path workspace = setting.workspace().toAbsolutePath().normalize();
         try (IsolationBackends.JobIsolation isolation = IsolationBackends.open(setting.runtime(), "install",
-                expert.key(), experts, setting.env(), workspace, List.of(), List.of(), setting.events());
+                expert.key(), experts, setting.env(), workspace, List.of(), List.of(),
+                List.of(workspace.resolve("perstack.toml"), workspace.resolve("perstack.lock"),
+                        workspace.resolve(".env"), workspace.resolve(".env.local")), setting.events());
              BaseSkillHost base = BaseSkillHost.open(workspace, isolation.visibleRoot(), List.of(), List.of(),
                      isolation.launcher("exec"), isolation.environment(setting.env(), setting.extraEnvNames()))) {
             McpSetup mcp = new McpSetup(isolation::launcher,
