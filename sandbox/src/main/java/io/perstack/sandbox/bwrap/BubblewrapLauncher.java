@@ -19,7 +19,7 @@ import java.util.TreeMap;
 
 /**
  * The {@code sandbox} backend's launcher for one process name (a skill, or {@code exec}): each launch is its own
- * bubblewrap sandbox with the settings of isolation.md §6.1 and the file system of §6.2, started through the helper
+ * bubblewrap sandbox with the settings of docs/sandbox.md §2 and the file system of §3, started through the helper
  * so that cgroups or rlimits apply from its first instruction, and with the helper as the sandbox's first process
  * forwarding {@code 127.0.0.1:3128} to a per-process egress socket.
  */

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The static helper program built from {@code src/main/c} for this machine's architecture: it joins cgroups before
- * bubblewrap runs and forwards {@code 127.0.0.1:3128} to the egress socket inside the sandbox (isolation.md §6.4).
+ * bubblewrap runs and forwards {@code 127.0.0.1:3128} to the egress socket inside the sandbox (docs/sandbox.md §1).
  * It ships as a class-path resource and is copied into the job's scratch directory, so nothing is executed from a
  * shared or writable location.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How a job's sandboxes are limited (isolation.md §6.3): each process in its own cgroup when the host lets us
+ * How a job's sandboxes are limited (docs/sandbox.md §5): each process in its own cgroup when the host lets us
  * create cgroups, otherwise per-process rlimits. The limits are applied by the helper before bubblewrap starts, so
  * no process of the sandbox ever runs outside them.
  */
@@ -35,7 +35,7 @@ public sealed interface ResourceLimits {
     }
 
     /**
-     * The limits of isolation.md §6.3 this way of limiting cannot enforce on this host, named for a person
+     * The limits of docs/sandbox.md §5 this way of limiting cannot enforce on this host, named for a person
      * ({@code memory}, {@code processes}, {@code cpu}); empty when all hold.
      */
     List<String> unenforced();

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code sandbox} backend for one job (isolation.md §6): a private scratch directory (mode 0700) with the
+ * The {@code sandbox} backend for one job (docs/sandbox.md): a private scratch directory (mode 0700) with the
  * generated {@code /etc} files, the homes and the egress sockets, the job's egress proxy, and the resource limits.
  * {@link #launcher(String)} gives the launcher for one skill or for {@code exec}; {@link #close()} ends every
  * process still running and removes everything the job created (§8).
@@ -249,7 +249,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * The best-effort warning goes to stderr once per runtime process (isolation.md §6.3), while a caller with its
+     * The best-effort warning goes to stderr once per runtime process (docs/sandbox.md §5), while a caller with its
      * own warning sink (a test, the server) receives it for every job.
      */
     private static void warnOnce(SandboxSettings settings) {

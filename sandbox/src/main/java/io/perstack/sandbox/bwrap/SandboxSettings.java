@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * @param startupFiles      files the runtime reads when a later run starts ({@code perstack.toml}, {@code
  *                          perstack.lock}, env files, present or not): read-only in every sandbox, and created
  *                          empty for the job when missing, so no sandbox can plant one ({@link ProtectedEntries})
- * @param requireLimits     refuse to prepare when a resource limit of isolation.md §6.3 cannot be enforced
+ * @param requireLimits     refuse to prepare when a resource limit of docs/sandbox.md §5 cannot be enforced
  */
 public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDirectories, List<Path> maskedFiles,
                               List<String> allowlist, HostResolver resolver, List<Cidr> testExemptions,

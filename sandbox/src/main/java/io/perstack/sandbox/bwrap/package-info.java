@@ -1,2 +1,2 @@
-/** The {@code sandbox} backend (isolation.md §6): one bubblewrap sandbox per process, egress only through the proxy. */
+/** The {@code sandbox} backend (docs/sandbox.md): one bubblewrap sandbox per process, egress only through the proxy. */
 package io.perstack.sandbox.bwrap;
