@@ -148,8 +148,11 @@ final class Invocation {
                 runtime, workspace, List.copyOf(f.env), maxCost, resultCap, config.pricing());
         // Everything checked: the provider's TLS handshake can run while the job starts its skills.
         Providers.preconnect(provider, setting.proxyUrl());
+        List<Path> startup = startupFiles(cwd, config, f.envPath);
+        // Before anything starts: a file a sandbox could not touch may still have changed since the last job.
+        StartupFileDigests.changes(storageRoot, startup).forEach(System.err::println);
         return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
-                provider, locked, startupFiles(cwd, config, f.envPath));
+                provider, locked, startup);
     }
 
     /**
@@ -227,6 +230,8 @@ final class Invocation {
             throw e;
         } catch (RuntimeException e) {
             throw new UserError(e.getMessage() == null ? e.toString() : e.getMessage());
+        } finally {
+            StartupFileDigests.record(storageRoot, setting.jobId(), startupFiles);
         }
     }
 
