@@ -46,11 +46,12 @@ final class Invocation {
     private final ProviderSettings provider;
     private final LockedRun locked;
     private final List<Path> startupFiles;
+    private final boolean requireLimits;
     private final AtomicInteger signalExit = new AtomicInteger();
 
     private Invocation(RunSetting setting, Checkpoint checkpoint, Storage storage, Path storageRoot,
                        List<Path> loadedEnvFiles, ProviderSettings provider, LockedRun locked,
-                       List<Path> startupFiles) {
+                       List<Path> startupFiles, boolean requireLimits) {
         this.setting = setting;
         this.checkpoint = checkpoint;
         this.storage = storage;
@@ -59,6 +60,7 @@ final class Invocation {
         this.provider = provider;
         this.locked = locked;
         this.startupFiles = startupFiles;
+        this.requireLimits = requireLimits;
     }
 
     static Invocation prepare(String expertKey, String query, RunFlags f) {
@@ -152,7 +154,7 @@ final class Invocation {
         // Before anything starts: a file a sandbox could not touch may still have changed since the last job.
         StartupFileDigests.changes(storageRoot, startup).forEach(System.err::println);
         return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
-                provider, locked, startup);
+                provider, locked, startup, f.requireLimits || Boolean.TRUE.equals(config.requireLimits()));
     }
 
     /**
@@ -223,7 +225,7 @@ final class Invocation {
         });
         RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout)), control,
                 s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
-                startupFiles);
+                startupFiles, requireLimits);
         try {
             return Perstack.run(setting, checkpoint, options);
         } catch (UserError e) {

@@ -94,6 +94,7 @@ final class RunArguments {
         ENV_PATH(Kind.REPEATABLE, "--env-path"),
         ENV(Kind.REPEATABLE, "--env"),
         VERBOSE(Kind.FLAG, "--verbose"),
+        REQUIRE_LIMITS(Kind.FLAG, "--require-limits"),
         CONTINUE(Kind.FLAG, "--continue"),
         CONTINUE_JOB(Kind.SINGLE, "--continue-job"),
         RESUME_FROM(Kind.SINGLE, "--resume-from"),
@@ -123,6 +124,7 @@ final class RunArguments {
                 case ENV_PATH -> f.envPath.add(value);
                 case ENV -> f.env.add(value);
                 case VERBOSE -> f.verbose = true;
+                case REQUIRE_LIMITS -> f.requireLimits = true;
                 case CONTINUE -> f.continueLatest = true;
                 case CONTINUE_JOB -> f.continueJob = value;
                 case RESUME_FROM -> f.resumeFrom = value;

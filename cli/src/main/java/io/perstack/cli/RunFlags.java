@@ -48,6 +48,10 @@ final class RunFlags {
     @Option(names = "--verbose", description = "Verbose diagnostics on stderr (image builds, proxy decisions)")
     boolean verbose;
 
+    @Option(names = "--require-limits",
+            description = "Refuse to start when a sandbox resource limit cannot be enforced (sandbox.requireLimits)")
+    boolean requireLimits;
+
     @Option(names = "--continue", description = "Continue the most recent job with a new query")
     boolean continueLatest;
 

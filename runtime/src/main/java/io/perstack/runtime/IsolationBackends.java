@@ -121,18 +121,21 @@ final class IsolationBackends {
      * @param history   folders masked inside sandboxes (the workspace's {@code perstack/} and the storage root)
      * @param envFiles  env files loaded for the invocation, masked inside sandboxes
      * @param startupFiles files a later run reads at its start, read-only (or absent) in every sandbox
+     * @param requireLimits refuse to start a sandbox whose resource limits cannot all be enforced
      * @param events    receives the backend's runtime events ({@code proxyAccess})
      */
     static JobIsolation open(RunSetting setting, Path workspace, List<Path> history, List<Path> envFiles,
-                             List<Path> startupFiles, Consumer<EventPayload.Runtime> events) {
+                             List<Path> startupFiles, boolean requireLimits,
+                             Consumer<EventPayload.Runtime> events) {
         return open(setting.runtime(), setting.jobId(), setting.expertKey(), setting.experts(), setting.env(),
-                workspace, history, envFiles, startupFiles, events);
+                workspace, history, envFiles, startupFiles, requireLimits, events);
     }
 
     /** The same for callers without a run setting ({@code perstack install} collecting tools). */
     static JobIsolation open(String runtime, String jobId, String expertKey, Map<String, ExpertConfig> experts,
                              Map<String, String> env, Path workspace, List<Path> history, List<Path> envFiles,
-                             List<Path> startupFiles, Consumer<EventPayload.Runtime> events) {
+                             List<Path> startupFiles, boolean requireLimits,
+                             Consumer<EventPayload.Runtime> events) {
         return switch (runtime == null ? "" : runtime) {
             case RuntimeSelection.LOCAL -> new Local(workspace);
             case RuntimeSelection.SANDBOX -> {
@@ -141,7 +144,7 @@ final class IsolationBackends {
                 yield new Bubblewrap(Sandbox.prepare(new SandboxSettings(jobId, workspace, masked,
                         envFiles, JobAllowlist.of(expertKey, experts), null, null,
                         events::accept, null, env.getOrDefault("PATH", System.getenv("PATH")), startupFiles,
-                        false)));
+                        requireLimits)));
             }
             default -> new Unavailable(workspace);
         };

@@ -78,7 +78,7 @@ final class JobRunner {
             startup.add(workspace.resolve(name));
         }
         this.isolation = IsolationBackends.open(setting, workspace, denied, options.maskedEnvFiles(), startup,
-                p -> emitRuntime(currentRun, p));
+                options.requireLimits(), p -> emitRuntime(currentRun, p));
         options.control().onCancel(isolation::terminateRunning);
         // What the model sees as its working directory: /workspace inside a sandbox (isolation.md §3).
         this.workingDirectory = isolation.visibleRoot();

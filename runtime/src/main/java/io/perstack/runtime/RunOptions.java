@@ -30,11 +30,13 @@ import java.util.function.Function;
  *                       files it would load), present or not: no sandbox of this job may write or create them
  *                       (docs/sandbox.md §4). The workspace's own {@code perstack.toml}, {@code perstack.lock},
  *                       {@code .env} and {@code .env.local} are always added.
+ * @param requireLimits  the {@code sandbox} runtime refuses to start when a resource limit cannot be enforced
+ *                       (docs/sandbox.md §5)
  */
 public record RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
                          Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
                          Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools,
-                         List<Path> startupFiles) {
+                         List<Path> startupFiles, boolean requireLimits) {
     public RunOptions {
         listeners = List.copyOf(listeners);
         startupFiles = startupFiles == null ? List.of() : List.copyOf(startupFiles);
@@ -48,7 +50,7 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
     public RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
                       Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
                       Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools) {
-        this(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools, List.of());
+        this(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools, List.of(), false);
     }
 
     /** Without a lockfile: every skill's tools come from its server. */
@@ -70,7 +72,7 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
     /** The same options with cancellation and the {@code shouldContinueRun} hook of {@code control}. */
     public RunOptions withControl(RunControl control) {
         return new RunOptions(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools,
-                startupFiles);
+                startupFiles, requireLimits);
     }
 
     private static LlmClient providerClient(RunSetting setting) {

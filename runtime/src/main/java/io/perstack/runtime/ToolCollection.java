@@ -45,7 +45,7 @@ public final class ToolCollection {
         try (IsolationBackends.JobIsolation isolation = IsolationBackends.open(setting.runtime(), "install",
                 expert.key(), experts, setting.env(), workspace, List.of(), List.of(),
                 List.of(workspace.resolve("perstack.toml"), workspace.resolve("perstack.lock"),
-                        workspace.resolve(".env"), workspace.resolve(".env.local")), setting.events());
+                        workspace.resolve(".env"), workspace.resolve(".env.local")), false, setting.events());
              BaseSkillHost base = BaseSkillHost.open(workspace, isolation.visibleRoot(), List.of(), List.of(),
                      isolation.launcher("exec"), isolation.environment(setting.env(), setting.extraEnvNames()))) {
             McpSetup mcp = new McpSetup(isolation::launcher,

@@ -59,8 +59,11 @@ final class ConfigBinder {
         Integer toolResultMaxBytes = fields.intValue(root, top, "toolResultMaxBytes", 1024);
         Double maxCostUsd = fields.number(root, top, "maxCostUsd", 0, true, false);
         Map<String, PerstackConfig.Price> pricing = pricing(root);
+        TomlTable sandbox = fields.table(root, top, "sandbox");
+        Boolean requireLimits = sandbox == null ? null : fields.bool(sandbox, top.child("sandbox"), "requireLimits");
         return new PerstackConfig(source, sha256, model, provider, reasoningBudget, runtime, maxSteps, maxRetries,
-                timeout, envPath, apiBaseUrl, baseSkillCommand, experts, toolResultMaxBytes, maxCostUsd, pricing);
+                timeout, envPath, apiBaseUrl, baseSkillCommand, experts, toolResultMaxBytes, maxCostUsd, pricing,
+                requireLimits);
     }
 
     private ReasoningBudget reasoningBudget(TomlTable root) {

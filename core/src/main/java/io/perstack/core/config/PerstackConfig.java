@@ -28,7 +28,8 @@ public record PerstackConfig(
         Map<String, ExpertConfig> experts,
         Integer toolResultMaxBytes,
         Double maxCostUsd,
-        Map<String, Price> pricing) {
+        Map<String, Price> pricing,
+        Boolean requireLimits) {
 
     public static final String DEFAULT_MODEL = "claude-sonnet-4-5";
     public static final int DEFAULT_MAX_STEPS = 100;

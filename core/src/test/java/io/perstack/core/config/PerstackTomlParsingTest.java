@@ -33,6 +33,14 @@ class PerstackTomlParsingTest {
     }
 
     @Test
+    void sandboxRequireLimitsIsReadAndMustBeABoolean() throws IOException {
+        assertThat(readText("[sandbox]\nrequireLimits = true\n").requireLimits()).isTrue();
+        assertThat(readText("model = \"m\"\n").requireLimits()).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> readText("[sandbox]\nrequireLimits = \"yes\"\n"))
+                .hasMessageContaining("sandbox.requireLimits");
+    }
+
+    @Test
     void everyTopLevelKeyIsReadWithItsValue() throws IOException {
         PerstackConfig c = readResource("every-key.toml");
 
