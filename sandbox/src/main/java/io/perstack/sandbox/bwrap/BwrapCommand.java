@@ -109,8 +109,12 @@ final class BwrapCommand {
         }
         a.addAll(List.of("--seccomp-file", host.seccomp().toString()));
         for (ProtectedEntries.Pin pin : launch.pins()) {
-            a.addAll(List.of(pin.writable() ? "--pin-rw" : "--pin", pinRoot, pin.relative(),
-                    Sandbox.VISIBLE_ROOT + "/" + pin.relative()));
+            String inside = Sandbox.VISIBLE_ROOT + "/" + pin.relative();
+            // A masked file (a loaded env file) is already an empty read-only mount; binding it over itself would
+            // show its content again.
+            if (!launch.maskedFiles().contains(inside) && !launch.maskedDirectories().contains(inside)) {
+                a.addAll(List.of(pin.writable() ? "--pin-rw" : "--pin", pinRoot, pin.relative(), inside));
+            }
         }
         if (host.asRoot()) {
             // A root runtime's tools usually live under /root (mode 0700), which the sandbox's unprivileged user
@@ -169,14 +173,15 @@ final class BwrapCommand {
         sizedTmpfs(host, a, HOME_BYTES, Sandbox.HOME);
         a.addAll(List.of("--bind", host.asRoot() ? host.idmapTarget().toString() : host.workspace().toString(),
                 Sandbox.VISIBLE_ROOT));
+        // The helper puts --userns, --seccomp and the protected entries' binds here, before the masks, so that a
+        // mask always lies on top.
+        a.add("--perstack-pins");
         for (String inside : launch.maskedDirectories()) {
             a.addAll(List.of("--ro-bind", host.emptyDirectory().toString(), inside));
         }
         for (String inside : launch.maskedFiles()) {
             a.addAll(List.of("--ro-bind", host.emptyFile().toString(), inside));
         }
-        // The helper puts --userns, --seccomp and the protected entries' binds here.
-        a.add("--perstack-pins");
         a.addAll(List.of("--bind", launch.socket().toString(), Sandbox.SOCKET));
         a.addAll(List.of("--ro-bind", host.helper().toString(), Sandbox.HELPER));
         for (ToolBind tool : launch.tools()) {

@@ -158,6 +158,20 @@ class SandboxIntegrityTest {
     }
 
     @Test
+    void aLoadedEnvFileThatIsAlsoAStartupFileStaysEmptyInside() throws IOException {
+        Path env = Files.writeString(ws.resolve(".env"), "ANTHROPIC_API_KEY=sk-ant-canary-masked-0008\n");
+        try (Sandbox sandbox = Sandbox.prepare(new SandboxSettings("job-" + System.nanoTime(), ws, List.of(),
+                List.of(env), List.of(), null, List.of(), null, w -> { }, Sandboxes.HOST_ENV.get("PATH"),
+                List.of(env), false))) {
+            Sandboxes.Result r = sh(sandbox, "exec", ws, "wc -c < /workspace/.env; cat /workspace/.env; "
+                    + "echo X=1 >> /workspace/.env 2>/dev/null && echo changed; echo done");
+
+            assertThat(r.out().lines().toList()).containsExactly("0", "done");
+        }
+        assertThat(Files.readString(env)).isEqualTo("ANTHROPIC_API_KEY=sk-ant-canary-masked-0008\n");
+    }
+
+    @Test
     void versionControlAndToolMetadataCannotBeRenamedReplacedOrCreated() throws IOException {
         Files.createDirectories(ws.resolve(".git/hooks"));
         Files.writeString(ws.resolve(".git/config"), "[core]\n");
