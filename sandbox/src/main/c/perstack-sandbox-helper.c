@@ -49,6 +49,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define PROXY_PORT 3128
@@ -198,6 +199,66 @@ static void idmapped_mount(const char *source, const char *target, int mapping) 
     close(tree);
 }
 
+/*
+ * Splits off a monitor that stays the runtime's child: it dies with the runtime (PR_SET_PDEATHSIG, kept because it
+ * never changes credentials, unlike bubblewrap in every mode) and holds the write end of a pipe whose read end the
+ * sandbox's forwarder watches at LIFELINE_FD. When the runtime is killed, the pipe closes and the forwarder kills
+ * everything in the sandbox. The monitor passes termination signals to bubblewrap and exits with its status; the
+ * caller continues as the child that becomes bubblewrap.
+ */
+#define LIFELINE_FD 250
+
+static pid_t monitored = 0;
+
+static void pass_on(int signo) {
+    if (monitored > 0) {
+        kill(monitored, signo);
+    }
+}
+
+static void lifeline(void) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) {
+        die("pipe");
+    }
+    pid_t runtime = getppid();
+    pid_t child = fork();
+    if (child < 0) {
+        die("fork");
+    }
+    if (child == 0) {
+        close(pipefd[1]);
+        if (pipefd[0] != LIFELINE_FD) {
+            if (dup2(pipefd[0], LIFELINE_FD) < 0) {
+                die("dup2");
+            }
+            close(pipefd[0]);
+        }
+        return;
+    }
+    close(pipefd[0]);
+    monitored = child;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != runtime) {
+        kill(child, SIGKILL);
+        _exit(137);
+    }
+    struct sigaction action = {.sa_handler = pass_on};
+    sigemptyset(&action.sa_mask);
+    for (int sig = 1; sig < 32; sig++) {
+        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT) {
+            sigaction(sig, &action, NULL);
+        }
+    }
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) {
+            _exit(125);
+        }
+    }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
 static int host_mode(int argc, char **argv) {
     int i = 2;
     int rlimits = 0;
@@ -313,6 +374,7 @@ static int host_mode(int argc, char **argv) {
         }
     }
     program[n] = NULL;
+    lifeline();
     execv(program[0], program);
     die(program[0]);
     return 125;
@@ -419,6 +481,11 @@ static int forward_mode(int argc, char **argv) {
         die("signalfd");
     }
 
+    /* The runtime's lifeline (see lifeline()): when it closes, the runtime is gone and so must the sandbox be. */
+    int lifeline_open = fcntl(LIFELINE_FD, F_GETFD) >= 0;
+    if (lifeline_open) {
+        fcntl(LIFELINE_FD, F_SETFD, FD_CLOEXEC);
+    }
     pid_t child = fork();
     if (child < 0) {
         die("fork");
@@ -432,8 +499,8 @@ static int forward_mode(int argc, char **argv) {
     }
 
     for (;;) {
-        struct pollfd p[2] = {{signals, POLLIN, 0}, {listener, POLLIN, 0}};
-        if (poll(p, 2, -1) < 0) {
+        struct pollfd p[3] = {{signals, POLLIN, 0}, {listener, POLLIN, 0}, {lifeline_open ? LIFELINE_FD : -1, POLLIN, 0}};
+        if (poll(p, 3, -1) < 0) {
             if (errno == EINTR) {
                 continue;
             }
@@ -458,12 +525,19 @@ static int forward_mode(int argc, char **argv) {
                 }
             }
         }
+        if (p[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+            kill(-1, SIGKILL);
+            return 137;
+        }
         if (p[1].revents & POLLIN) {
             int client;
             while ((client = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
                 pid_t helper = fork();
                 if (helper == 0) {
                     sigprocmask(SIG_SETMASK, &previous, NULL);
+                    if (lifeline_open) {
+                        close(LIFELINE_FD);
+                    }
                     close(listener);
                     close(signals);
                     relay(client, socket_path);

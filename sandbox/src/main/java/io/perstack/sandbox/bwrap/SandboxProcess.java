@@ -63,8 +63,8 @@ final class SandboxProcess implements LaunchedProcess {
     }
 
     /**
-     * SIGTERM to every process inside (the helper passes it on to the command), leaving bubblewrap's own two
-     * processes alone: signalling them would tear the sandbox down at once, without the grace period. After
+     * SIGTERM to every process inside (the helper passes it on to the command), leaving the helper's monitor and
+     * bubblewrap's own two processes alone: signalling them would tear the sandbox down at once, without the grace period. After
      * {@link #GRACE_MILLIS} the outer process gets SIGKILL, which takes the whole sandbox with it.
      */
     @Override
@@ -72,7 +72,9 @@ final class SandboxProcess implements LaunchedProcess {
         if (!outer.isAlive() || !terminating.compareAndSet(false, true)) {
             return;
         }
-        List<ProcessHandle> bubblewrap = outer.children().toList();
+        // The helper's monitor (outer), bubblewrap under it, and bubblewrap's init: the sandbox's frame.
+        List<ProcessHandle> bubblewrap = new java.util.ArrayList<>(outer.children().toList());
+        bubblewrap.addAll(bubblewrap.stream().flatMap(ProcessHandle::children).toList());
         List<ProcessHandle> inside = outer.descendants().filter(h -> !bubblewrap.contains(h)).toList();
         if (inside.isEmpty()) {
             outer.destroyForcibly();
