@@ -23,22 +23,7 @@ public final class NonRootProbe {
                             + "2>/dev/null && echo sysctl-writable || echo sysctl-refused; touch /workspace/made");
             status.stdout().lines().forEach(l -> System.out.println("status " + l));
             Sandboxes.Result forks = Sandboxes.run(sandbox.launcher("exec"), ws, Duration.ofSeconds(60),
-                    "/usr/bin/python3", "-c", """
-                            import os, signal, time
-                            children = []
-                            for i in range(400):
-                                try:
-                                    pid = os.fork()
-                                except OSError:
-                                    break
-                                if pid == 0:
-                                    time.sleep(30)
-                                    os._exit(0)
-                                children.append(pid)
-                            print(len(children))
-                            for pid in children:
-                                os.kill(pid, signal.SIGKILL)
-                            """);
+                    "/usr/bin/python3", "-c", Sandboxes.FORK_COUNTER);
             System.out.println("forks " + forks.out());
         }
         warnings.forEach(w -> System.out.println("warning " + w));

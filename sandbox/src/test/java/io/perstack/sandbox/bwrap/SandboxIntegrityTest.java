@@ -233,24 +233,8 @@ class SandboxIntegrityTest {
         SandboxSettings settings = new SandboxSettings("job-" + System.nanoTime(), ws, List.of(), List.of(),
                 List.of(), null, List.of(), null, w -> { }, Sandboxes.HOST_ENV.get("PATH"), List.of(), false);
         try (Sandbox sandbox = Sandbox.prepare(settings, name -> new ResourceLimits.Rlimits(true))) {
-            String forks = """
-                    import os, signal, time
-                    children = []
-                    for i in range(400):
-                        try:
-                            pid = os.fork()
-                        except OSError:
-                            break
-                        if pid == 0:
-                            time.sleep(30)
-                            os._exit(0)
-                        children.append(pid)
-                    print(len(children))
-                    for pid in children:
-                        os.kill(pid, signal.SIGKILL)
-                    """;
-            Sandboxes.Result r = Sandboxes.run(sandbox.launcher("exec"), ws, Duration.ofSeconds(60),
-                    "/usr/bin/python3", "-c", forks);
+                        Sandboxes.Result r = Sandboxes.run(sandbox.launcher("exec"), ws, Duration.ofSeconds(60),
+                    "/usr/bin/python3", "-c", Sandboxes.FORK_COUNTER);
 
             assertThat(Integer.parseInt(r.out().lines().toList().getLast()))
                     .isLessThanOrEqualTo(ResourceLimits.MAX_PIDS).isGreaterThan(100);

@@ -30,6 +30,25 @@ final class Sandboxes {
 
     private Sandboxes() {}
 
+    /** A Python program that forks sleeping children until it cannot, prints how many it made, and ends them. */
+    static final String FORK_COUNTER = """
+            import os, signal, time
+            children = []
+            for i in range(400):
+                try:
+                    pid = os.fork()
+                except OSError:
+                    break
+                if pid == 0:
+                    time.sleep(30)
+                    os._exit(0)
+                children.append(pid)
+            print(len(children))
+            for pid in children:
+                os.kill(pid, signal.SIGKILL)
+            """;
+
+
     /** Every proxyAccess event of a sandbox, in order. */
     static final class Events {
         final List<EventPayload.ProxyAccess> all = Collections.synchronizedList(new ArrayList<>());
@@ -79,7 +98,7 @@ final class Sandboxes {
             CompletableFuture<String> out = drain(p.stdout());
             CompletableFuture<String> err = drain(p.stderr());
             ExitStatus status = p.exit().get(60, TimeUnit.SECONDS);
-            Result r = new Result(status, out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS)); if (System.getenv("SBX_DEBUG") != null) System.err.println("DEBUG " + r); return r;
+            return new Result(status, out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
