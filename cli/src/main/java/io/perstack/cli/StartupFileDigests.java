@@ -1,7 +1,5 @@
 package io.perstack.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.perstack.core.json.Json;
 import io.perstack.core.policy.TerminalText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,12 +19,12 @@ import java.util.Map;
 
 /**
  * What the files a run reads at its start looked like when the last job in this history ended (docs/sandbox.md
- * §4): one SHA-256 per path ({@code absent} when there was no file), kept in {@code startup-files.json} in the
- * history folder, which no sandbox can see. The next run compares before anything starts and names each file that
+ * §4): one SHA-256 per path ({@code absent} when there was no file), kept in {@code startup-files.txt} in the
+ * history folder (plain lines, so checking costs a start-up no JSON binding), which no sandbox can see. The next run compares before anything starts and names each file that
  * changed, so {@code --continue} never silently picks up a different skill set or provider URL.
  */
 final class StartupFileDigests {
-    static final String FILE_NAME = "startup-files.json";
+    static final String FILE_NAME = "startup-files.txt";
     private static final String ABSENT = "absent";
 
     /** What one job left behind: its id and the digests at its end. */
@@ -44,7 +42,9 @@ final class StartupFileDigests {
             Files.createDirectories(storageRoot);
             Path target = storageRoot.resolve(FILE_NAME);
             Path temp = Files.createTempFile(storageRoot, FILE_NAME, ".tmp");
-            Files.write(temp, Json.writeBytes(new Recorded(jobId, digests)));
+            StringBuilder text = new StringBuilder("job ").append(jobId).append('\n');
+            digests.forEach((path, digest) -> text.append(digest).append(' ').append(path).append('\n'));
+            Files.writeString(temp, text);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
@@ -66,7 +66,7 @@ final class StartupFileDigests {
         }
         Recorded recorded;
         try {
-            recorded = Json.mapper().readValue(recordedFile.toFile(), new TypeReference<Recorded>() { });
+            recorded = parse(Files.readAllLines(recordedFile));
         } catch (IOException | RuntimeException e) {
             return List.of("Warning: " + recordedFile + " is unreadable, so changes to perstack.toml, perstack.lock "
                     + "and env files since the last job cannot be checked");
@@ -88,6 +88,21 @@ final class StartupFileDigests {
             }
         }
         return lines;
+    }
+
+    private static Recorded parse(List<String> lines) {
+        if (lines.isEmpty() || !lines.getFirst().startsWith("job ")) {
+            throw new IllegalArgumentException("no job line");
+        }
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            int space = line.indexOf(' ');
+            if (space < 0) {
+                throw new IllegalArgumentException("malformed line");
+            }
+            digests.put(line.substring(space + 1), line.substring(0, space));
+        }
+        return new Recorded(lines.getFirst().substring(4), digests);
     }
 
     private static String digest(Path file) {
