@@ -52,7 +52,7 @@ public final class BaseSkill implements AutoCloseable {
     public static BaseSkill create(BaseSkillOptions options, Workspace.Confinement confinement) {
         try {
             return new BaseSkill(options, Workspace.open(options.workspaceRoot(), options.modelVisibleRoot(),
-                    options.deniedPaths(), options.maskedEnvFiles(), confinement));
+                    options.deniedPaths(), options.maskedEnvFiles(), options.protectedPaths(), confinement));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open workspace " + options.workspaceRoot(), e);
         }

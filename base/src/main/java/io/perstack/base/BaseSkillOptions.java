@@ -17,14 +17,24 @@ import java.util.Map;
  * @param launcher         the isolation backend's launcher for {@code exec}; {@code null} disables {@code exec}
  * @param environment      builds {@code exec}'s environment (skills.md §4)
  * @param inlineMedia      {@code true} in process (images and PDFs become inline parts); {@code false} in stdio mode
+ * @param protectedPaths   entries the file tools may read but not change (what the sandbox mounts read-only)
  */
 public record BaseSkillOptions(Path workspaceRoot, String modelVisibleRoot, List<Path> deniedPaths,
                                List<Path> maskedEnvFiles, ProcessLauncher launcher, EnvironmentPolicy environment,
-                               boolean inlineMedia) {
+                               boolean inlineMedia, List<Path> protectedPaths) {
     public BaseSkillOptions {
         deniedPaths = deniedPaths == null ? List.of() : List.copyOf(deniedPaths);
         maskedEnvFiles = maskedEnvFiles == null ? List.of() : List.copyOf(maskedEnvFiles);
         environment = environment == null ? EnvironmentPolicy.local(Map.of(), List.of()) : environment;
+        protectedPaths = protectedPaths == null ? List.of() : List.copyOf(protectedPaths);
+    }
+
+    /** Without protected entries (the {@code local} runtime and the stdio server). */
+    public BaseSkillOptions(Path workspaceRoot, String modelVisibleRoot, List<Path> deniedPaths,
+                            List<Path> maskedEnvFiles, ProcessLauncher launcher, EnvironmentPolicy environment,
+                            boolean inlineMedia) {
+        this(workspaceRoot, modelVisibleRoot, deniedPaths, maskedEnvFiles, launcher, environment, inlineMedia,
+                List.of());
     }
 
     /**

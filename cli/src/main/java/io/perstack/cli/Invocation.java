@@ -152,7 +152,8 @@ final class Invocation {
         Providers.preconnect(provider, setting.proxyUrl());
         List<Path> startup = startupFiles(cwd, config, f.envPath);
         // Before anything starts: a file a sandbox could not touch may still have changed since the last job.
-        StartupFileDigests.changes(storageRoot, startup).forEach(System.err::println);
+        StartupFileDigests.changes(storageRoot, selected.checkpoint() != null ? jobId : null, startup)
+                .forEach(System.err::println);
         return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
                 provider, locked, startup, f.requireLimits || Boolean.TRUE.equals(config.requireLimits()));
     }

@@ -11,17 +11,18 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the files a run reads at its start looked like when the last job in this history ended (docs/sandbox.md
- * §4): one SHA-256 per path ({@code absent} when there was no file), kept in {@code startup-files.txt} in the
- * history folder (plain lines, so checking costs a start-up no JSON binding), which no sandbox can see. The next run compares before anything starts and names each file that
- * changed, so {@code --continue} never silently picks up a different skill set or provider URL.
+ * What the files a run reads at its start looked like when a job ended (docs/sandbox.md §4): one SHA-256 per path
+ * ({@code absent} when there was no file), as plain lines (checking then costs a start-up no JSON binding) in
+ * {@code startup-files.txt}, once in the history folder for the last job that ended and once in each job's own
+ * folder, neither of which a sandbox can see. A new run compares with the last job, a continued job also with what it
+ * ran with itself, before anything starts, and names each file that changed: {@code --continue} never silently picks
+ * up a different skill set or provider URL.
  */
 final class StartupFileDigests {
     static final String FILE_NAME = "startup-files.txt";
@@ -32,26 +33,43 @@ final class StartupFileDigests {
 
     private StartupFileDigests() {}
 
-    /** Records the current digests of {@code files} as those at the end of {@code jobId}; best effort. */
+    /**
+     * Records the current digests of {@code files} as those at the end of {@code jobId}, in the history folder and,
+     * when the job has a record (a run that never started has none), in the job's folder; best effort.
+     */
     static void record(Path storageRoot, String jobId, List<Path> files) {
-        Map<String, String> digests = new LinkedHashMap<>();
+        StringBuilder text = new StringBuilder("job ").append(jobId).append('\n');
         for (Path file : files) {
-            digests.put(file.toAbsolutePath().normalize().toString(), digest(file));
+            text.append(digest(file)).append(' ').append(file.toAbsolutePath().normalize()).append('\n');
         }
         try {
             Files.createDirectories(storageRoot);
-            Path target = storageRoot.resolve(FILE_NAME);
-            Path temp = Files.createTempFile(storageRoot, FILE_NAME, ".tmp");
-            StringBuilder text = new StringBuilder("job ").append(jobId).append('\n');
-            digests.forEach((path, digest) -> text.append(digest).append(' ').append(path).append('\n'));
+            write(storageRoot, text.toString());
+            Path jobFolder = jobFolder(storageRoot, jobId);
+            if (Files.isRegularFile(jobFolder.resolve("job.json"), LinkOption.NOFOLLOW_LINKS)) {
+                write(jobFolder, text.toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("Warning: could not record the start-up files of job " + jobId + ": "
+                    + TerminalText.visible(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static Path jobFolder(Path storageRoot, String jobId) {
+        return storageRoot.resolve("jobs").resolve(jobId);
+    }
+
+    private static void write(Path folder, String text) throws IOException {
+        Path temp = Files.createTempFile(folder, FILE_NAME, ".tmp");
+        try {
             Files.writeString(temp, text);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("Warning: could not record the start-up files of job " + jobId + ": "
-                    + TerminalText.visible(String.valueOf(e.getMessage())));
+            Files.move(temp, folder.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 
@@ -60,20 +78,40 @@ final class StartupFileDigests {
      * created or removed); empty when nothing was recorded or nothing changed.
      */
     static List<String> changes(Path storageRoot, List<Path> files) {
-        Path recordedFile = storageRoot.resolve(FILE_NAME);
+        return changes(storageRoot, null, files);
+    }
+
+    /**
+     * As above, and when {@code continuedJob} is given also against what that job recorded when it last ended; a
+     * file is named once, for the comparison that found it first (the continued job's own record).
+     */
+    static List<String> changes(Path storageRoot, String continuedJob, List<Path> files) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        if (continuedJob != null) {
+            compare(jobFolder(storageRoot, continuedJob).resolve(FILE_NAME), files, lines);
+        }
+        compare(storageRoot.resolve(FILE_NAME), files, lines);
+        return List.copyOf(lines.values());
+    }
+
+    private static void compare(Path recordedFile, List<Path> files, Map<String, String> lines) {
         if (!Files.isRegularFile(recordedFile, LinkOption.NOFOLLOW_LINKS)) {
-            return List.of();
+            return;
         }
         Recorded recorded;
         try {
             recorded = parse(Files.readAllLines(recordedFile));
         } catch (IOException | RuntimeException e) {
-            return List.of("Warning: " + recordedFile + " is unreadable, so changes to perstack.toml, perstack.lock "
-                    + "and env files since the last job cannot be checked");
+            lines.putIfAbsent(recordedFile.toString(), "Warning: " + TerminalText.visible(recordedFile.toString())
+                    + " is unreadable, so changes to perstack.toml, perstack.lock and env files since that job "
+                    + "cannot be checked");
+            return;
         }
-        List<String> lines = new ArrayList<>();
         for (Path file : files) {
             String path = file.toAbsolutePath().normalize().toString();
+            if (lines.containsKey(path)) {
+                continue;
+            }
             String before = recorded.digests() == null ? null : recorded.digests().get(path);
             if (before == null) {
                 continue;
@@ -82,12 +120,11 @@ final class StartupFileDigests {
             if (!before.equals(now)) {
                 String what = before.equals(ABSENT) ? "was created" : now.equals(ABSENT) ? "was removed"
                         : "changed";
-                lines.add("Warning: " + TerminalText.visible(path) + " " + what + " after job "
+                lines.put(path, "Warning: " + TerminalText.visible(path) + " " + what + " after job "
                         + TerminalText.visible(String.valueOf(recorded.jobId())) + " ended; check it before "
                         + "trusting this run");
             }
         }
-        return lines;
     }
 
     private static Recorded parse(List<String> lines) {

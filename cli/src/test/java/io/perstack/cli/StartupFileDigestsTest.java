@@ -46,4 +46,20 @@ class StartupFileDigestsTest {
         assertThat(StartupFileDigests.changes(history, files)).singleElement().asString()
                 .contains("is unreadable");
     }
+
+    @Test
+    void aContinuedJobIsComparedWithWhatItRanWithEvenWhenALaterJobSawTheSameFiles() throws Exception {
+        Path toml = Files.writeString(ws.resolve("perstack.toml"), "model = \"a\"\n");
+        Path history = ws.resolve("perstack");
+        Files.createDirectories(history.resolve("jobs/old"));
+        Files.writeString(history.resolve("jobs/old/job.json"), "{}");
+        StartupFileDigests.record(history, "old", List.of(toml));
+        Files.writeString(toml, "model = \"b\"\n");
+        StartupFileDigests.record(history, "newer", List.of(toml));
+
+        assertThat(StartupFileDigests.changes(history, List.of(toml))).isEmpty();
+        assertThat(StartupFileDigests.changes(history, "old", List.of(toml))).containsExactly(
+                "Warning: " + toml + " changed after job old ended; check it before trusting this run");
+        assertThat(history.resolve("jobs/newer")).doesNotExist();
+    }
 }

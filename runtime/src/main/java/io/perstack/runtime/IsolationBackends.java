@@ -36,6 +36,14 @@ final class IsolationBackends {
 
         EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough);
 
+        /**
+         * Entries the backend keeps read-only for its processes; the in-process file tools refuse to change them so
+         * that the model cannot do through a file tool what the sandbox denies to {@code exec}.
+         */
+        default List<Path> readOnlyPaths() {
+            return List.of();
+        }
+
         /** Stops every launched process still running, so a cancelled run does not wait for them. */
         default void terminateRunning() {
         }
@@ -79,6 +87,11 @@ final class IsolationBackends {
         @Override
         public EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough) {
             return Sandbox.environment(source, passThrough);
+        }
+
+        @Override
+        public List<Path> readOnlyPaths() {
+            return sandbox.readOnlyPaths();
         }
 
         @Override

@@ -85,7 +85,7 @@ final class JobRunner {
         EnvironmentPolicy environment = isolation.environment(setting.env(), setting.extraEnvNames());
         try {
             this.baseSkill = BaseSkillHost.open(workspace, isolation.visibleRoot(), denied,
-                    options.maskedEnvFiles(), isolation.launcher("exec"), environment);
+                    options.maskedEnvFiles(), isolation.readOnlyPaths(), isolation.launcher("exec"), environment);
         } catch (RuntimeException e) {
             isolation.close();
             throw e;

@@ -20,18 +20,22 @@ public final class Workspace implements AutoCloseable {
     static final String PERSTACK_DENIED = "Access denied - perstack directory is not allowed";
     static final String ENV_DENIED = "Access denied - environment files are not allowed";
     static final String SYMLINK_DENIED = "Operation denied: target is a symbolic link";
+    static final String PROTECTED_DENIED = "Access denied - %s is protected in this run: the runtime reads it when a "
+            + "run starts or the host trusts it, so file tools cannot change it";
 
     private final FileAccess access;
     private final String visibleRoot;
     private final List<List<String>> deniedDirectories;
     private final List<List<String>> envFiles;
+    private final List<List<String>> protectedPaths;
 
     private Workspace(FileAccess access, String visibleRoot, List<List<String>> deniedDirectories,
-                      List<List<String>> envFiles) {
+                      List<List<String>> envFiles, List<List<String>> protectedPaths) {
         this.access = access;
         this.visibleRoot = visibleRoot;
         this.deniedDirectories = deniedDirectories;
         this.envFiles = envFiles;
+        this.protectedPaths = protectedPaths;
     }
 
     /**
@@ -56,13 +60,29 @@ public final class Workspace implements AutoCloseable {
 
     public static Workspace open(Path hostRoot, String visibleRoot, List<Path> denied, List<Path> envFiles,
                                  Confinement confinement) throws IOException {
-        return open(hostRoot, visibleRoot, denied, envFiles, confinement, null, null);
+        return open(hostRoot, visibleRoot, denied, envFiles, List.of(), confinement, null, null);
+    }
+
+    /**
+     * As above, with entries the file tools may read but never create, change, move or delete, nor move or delete a
+     * directory holding them: under an isolating runtime these are the start-up files and protected metadata that
+     * the sandbox mounts read-only, and the tools run outside the sandbox (docs/sandbox.md §4).
+     */
+    public static Workspace open(Path hostRoot, String visibleRoot, List<Path> denied, List<Path> envFiles,
+                                 List<Path> protectedPaths, Confinement confinement) throws IOException {
+        return open(hostRoot, visibleRoot, denied, envFiles, protectedPaths, confinement, null, null);
     }
 
     /** As above, with the once-per-process warning state of the fallback injectable for tests. */
     static Workspace open(Path hostRoot, String visibleRoot, List<Path> denied, List<Path> envFiles,
                           Confinement confinement, AtomicBoolean warned, Consumer<String> warnings)
             throws IOException {
+        return open(hostRoot, visibleRoot, denied, envFiles, List.of(), confinement, warned, warnings);
+    }
+
+    private static Workspace open(Path hostRoot, String visibleRoot, List<Path> denied, List<Path> envFiles,
+                                  List<Path> protectedPaths, Confinement confinement, AtomicBoolean warned,
+                                  Consumer<String> warnings) throws IOException {
         Path real = hostRoot.toRealPath();
         FileAccess access = switch (confinement) {
             case OPENAT2 -> KernelFileAccess.open(real, true);
@@ -74,7 +94,8 @@ public final class Workspace implements AutoCloseable {
         };
         String root = trimTrailingSlash(visibleRoot == null ? real.toString() : visibleRoot);
         List<Path> hostRoots = List.of(hostRoot.toAbsolutePath().normalize(), real);
-        return new Workspace(access, root, relativeTo(hostRoots, denied), relativeTo(hostRoots, envFiles));
+        return new Workspace(access, root, relativeTo(hostRoots, denied), relativeTo(hostRoots, envFiles),
+                relativeTo(hostRoots, protectedPaths));
     }
 
     private static List<List<String>> relativeTo(List<Path> roots, List<Path> paths) {
@@ -149,6 +170,21 @@ public final class Workspace implements AutoCloseable {
             throw new AccessDenied(ENV_DENIED);
         }
         return new Location(parts, path, normalised);
+    }
+
+    /**
+     * {@link #locate} for an operation that creates, changes, moves or deletes the entry: refused when the entry is
+     * protected, lies under a protected entry, or holds one (moving a parent away would carry the entry with it).
+     */
+    public Location locateForChange(String given) throws AccessDenied {
+        Location location = locate(given);
+        List<String> lower = location.parts().stream().map(p -> p.toLowerCase(Locale.ROOT)).toList();
+        for (List<String> entry : protectedPaths) {
+            if (startsWith(lower, entry) || startsWith(entry, lower)) {
+                throw new AccessDenied(PROTECTED_DENIED.formatted(location.visible()));
+            }
+        }
+        return location;
     }
 
     /** Whether a listing of {@code directory} must omit {@code name} (history folder, storage root, env files). */

@@ -73,6 +73,14 @@ public final class FileTools {
         }
     }
 
+    private Location locateForChange(String path) throws ToolFailure {
+        try {
+            return workspace.locateForChange(path);
+        } catch (AccessDenied e) {
+            throw new ToolFailure(e.getMessage());
+        }
+    }
+
     /** Turns a kernel refusal into its §2.2 text, anything else into a short generic failure. */
     private ToolFailure failure(FsException e, Location location) {
         String refusal = workspace.refusal(e, location);
@@ -245,7 +253,7 @@ public final class FileTools {
     public ObjectNode writeTextFile(Arguments args) throws ToolFailure {
         String path = args.string("path");
         String text = args.string("text");
-        Location location = locate(path);
+        Location location = locateForChange(path);
         Stat stat = stat(location);
         if (stat != null && stat.directory()) {
             throw new ToolFailure("Path " + path + " is a directory.");
@@ -283,7 +291,7 @@ public final class FileTools {
     public ObjectNode appendTextFile(Arguments args) throws ToolFailure {
         String path = args.string("path");
         String text = args.string("text");
-        Location location = locate(path);
+        Location location = locateForChange(path);
         editable(location, path);
         try {
             files.append(location.parts(), text.getBytes(StandardCharsets.UTF_8));
@@ -297,7 +305,7 @@ public final class FileTools {
         String path = args.string("path");
         String oldText = args.string("oldText");
         String newText = args.string("newText");
-        Location location = locate(path);
+        Location location = locateForChange(path);
         editable(location, path);
         try {
             byte[] data = files.read(location.parts(), TEXT_LIMIT);
@@ -322,8 +330,8 @@ public final class FileTools {
     public ObjectNode moveFile(Arguments args) throws ToolFailure {
         String source = args.string("source");
         String destination = args.string("destination");
-        Location from = locate(source);
-        Location to = locate(destination);
+        Location from = locateForChange(source);
+        Location to = locateForChange(destination);
         Stat stat = stat(from);
         if (stat == null) {
             throw new ToolFailure("Source file " + source + " does not exist.");
@@ -348,7 +356,7 @@ public final class FileTools {
 
     public ObjectNode deleteFile(Arguments args) throws ToolFailure {
         String path = args.string("path");
-        Location location = locate(path);
+        Location location = locateForChange(path);
         Stat stat = stat(location);
         if (stat == null) {
             throw new ToolFailure("File " + path + " does not exist.");
@@ -428,7 +436,7 @@ public final class FileTools {
 
     public ObjectNode createDirectory(Arguments args) throws ToolFailure {
         String path = args.string("path");
-        Location location = locate(path);
+        Location location = locateForChange(path);
         if (stat(location) != null) {
             throw new ToolFailure("Directory " + path + " already exists");
         }
@@ -448,7 +456,7 @@ public final class FileTools {
     public ObjectNode deleteDirectory(Arguments args) throws ToolFailure {
         String path = args.string("path");
         boolean recursive = args.flag("recursive", false);
-        Location location = locate(path);
+        Location location = locateForChange(path);
         Stat stat = stat(location);
         if (stat == null) {
             throw new ToolFailure("Directory " + path + " does not exist.");

@@ -57,6 +57,21 @@ class WorkspaceTest {
     }
 
     @Test
+    void protectedEntriesCanBeReadButNotChangedMovedOrCarriedAwayWithTheirParent() throws Exception {
+        List<Path> protectedPaths = List.of(ws.resolve(".git"), ws.resolve("config/perstack.toml"));
+        try (Workspace w = Workspace.open(ws, "/workspace", List.of(), List.of(), protectedPaths,
+                Workspace.Confinement.AUTO)) {
+            assertThat(w.locate(".git/config").parts()).containsExactly(".git", "config");
+            for (String change : List.of(".git", ".GIT/hooks/pre-commit", "config/perstack.toml", "config", "")) {
+                assertThatThrownBy(() -> w.locateForChange(change)).isInstanceOf(AccessDenied.class)
+                        .hasMessageContaining("is protected in this run");
+            }
+            assertThat(w.locateForChange("config/other.toml").parts()).containsExactly("config", "other.toml");
+            assertThat(w.locateForChange(".gitignore").parts()).containsExactly(".gitignore");
+        }
+    }
+
+    @Test
     void normalisationAppliesDotDotWithoutLeavingTheFileSystemRoot() {
         assertThat(Workspace.normalise("/a/b/../../../c/./d//")).isEqualTo("/c/d");
         assertThat(Workspace.normalise("/")).isEqualTo("/");

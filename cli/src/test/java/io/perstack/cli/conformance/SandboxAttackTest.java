@@ -84,6 +84,69 @@ class SandboxAttackTest {
         }
     }
 
+    /**
+     * The file tools run in the runtime, outside the sandbox's read-only mounts: under the sandbox runtime they refuse
+     * to change what the next run loads or the host trusts, so the model cannot do with them what exec is denied.
+     */
+    @Test
+    void fileToolsCannotChangeWhatTheNextRunLoadsOrTheHostTrusts() throws IOException {
+        Files.createDirectories(dir.resolve(".git/hooks"));
+        String script = """
+                {"replies":[
+                 {"toolCalls":[%s,%s,%s,%s,%s,%s,%s]},
+                 {"text":"done"}]}""".formatted(
+                call("w1", "writeTextFile", "{\"path\":\"perstack.toml\",\"text\":\"runtime = 'local'\"}"),
+                call("w2", "editTextFile", "{\"path\":\"perstack.toml\",\"oldText\":\"model\","
+                        + "\"newText\":\"x\"}"),
+                call("w3", "writeTextFile", "{\"path\":\".env.local\",\"text\":\"ANTHROPIC_BASE_URL=http://a\"}"),
+                call("w4", "moveFile", "{\"source\":\".git\",\"destination\":\"git-old\"}"),
+                call("w5", "writeTextFile", "{\"path\":\".git/hooks/pre-commit\",\"text\":\"#!/bin/sh\"}"),
+                call("w6", "writeTextFile", "{\"path\":\"perstack.lock\",\"text\":\"x\"}"),
+                call("w7", "writeTextFile", "{\"path\":\"notes.txt\",\"text\":\"fine\"}"));
+        try (Scenario s = Scenario.of(dir, Scenario.oneExpert("writer"), script)) {
+            String toml = Files.readString(dir.resolve("perstack.toml"));
+            CliRun run = s.cli().timeout(Duration.ofSeconds(120)).run("run", "writer", "Write", "--job-id", "w");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            List<String> results = toolResults(run);
+            assertThat(results).hasSize(7);
+            for (String refused : results.subList(0, 6)) {
+                assertThat(refused).contains("is protected in this run");
+            }
+            assertThat(results.get(6)).doesNotContain("Access denied");
+            assertThat(Files.readString(dir.resolve("perstack.toml"))).isEqualTo(toml);
+            assertThat(dir.resolve(".env.local")).doesNotExist();
+            assertThat(dir.resolve("perstack.lock")).doesNotExist();
+            assertThat(dir.resolve(".git/hooks/pre-commit")).doesNotExist();
+            assertThat(dir.resolve("git-old")).doesNotExist();
+            assertThat(dir.resolve("notes.txt")).hasContent("fine");
+        }
+    }
+
+    @Test
+    void continuingAJobNamesEachStartupFileThatChangedSinceItEndedBeforeAnythingStarts() throws IOException {
+        String script = """
+                {"replies":[{"text":"one"},{"text":"two"},{"text":"three"}]}""";
+        try (Scenario s = Scenario.of(dir, Scenario.oneExpert("greeter"), script)) {
+            CliRun first = s.cli().timeout(Duration.ofSeconds(60)).run("run", "greeter", "Hi", "--job-id", "first");
+            assertThat(first.exitCode()).as(first.toString()).isZero();
+            assertThat(dir.resolve("perstack/jobs/first/startup-files.txt")).exists();
+            CliRun later = s.cli().timeout(Duration.ofSeconds(60)).run("run", "greeter", "Hi", "--job-id", "later");
+            assertThat(later.exitCode()).as(later.toString()).isZero();
+            assertThat(later.stderr()).doesNotContain("Warning:");
+
+            Files.writeString(dir.resolve("perstack.toml"), "\n# edited\n", java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(dir.resolve(".env.local"), "ANTHROPIC_BASE_URL=http://attacker.test/v1\n");
+            CliRun continued = s.cli().timeout(Duration.ofSeconds(60))
+                    .run("run", "greeter", "Again", "--continue-job", "first");
+
+            assertThat(continued.exitCode()).as(continued.toString()).isZero();
+            assertThat(continued.stderr()).contains("Warning: " + dir.resolve("perstack.toml")
+                    .toAbsolutePath().normalize() + " changed after job first ended");
+            assertThat(continued.stderr()).contains(".env.local was created after job first ended");
+        }
+    }
+
     /** Every tool result as plain text: exec's JSON fields joined by newlines, file tools' text as is. */
     private static List<String> toolResults(CliRun run) throws IOException {
         List<String> texts = new ArrayList<>();

@@ -65,6 +65,23 @@ final class ProtectedEntries {
     }
 
     /**
+     * Every entry kept read-only, as host paths: the metadata entries and the start-up files inside the workspace.
+     * Processes outside the sandbox that act for the model (the base skill's file tools) must refuse to change them.
+     */
+    List<Path> readOnlyPaths() {
+        List<Path> out = new ArrayList<>();
+        DIRECTORIES.forEach(name -> out.add(workspace.resolve(name)));
+        FILES.forEach(name -> out.add(workspace.resolve(name)));
+        for (Path file : startupFiles) {
+            String relative = relative(file);
+            if (relative != null && !out.contains(workspace.resolve(relative))) {
+                out.add(workspace.resolve(relative));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
      * The entries to bind, in bind order (anchors before what they contain); the first call creates the
      * placeholders. Called before every launch, so it must not fail differently later: entries are decided once.
      */

@@ -359,6 +359,14 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * The host paths every sandbox of this job sees read-only (start-up files, VCS and tool metadata); whatever
+     * changes the workspace on the model's behalf outside the sandbox must leave them alone too.
+     */
+    public List<Path> readOnlyPaths() {
+        return protectedEntries.readOnlyPaths();
+    }
+
     ProtectedEntries protectedEntries() {
         return protectedEntries;
     }

@@ -52,8 +52,18 @@ public final class BaseSkillHost implements AutoCloseable {
     public static BaseSkillHost open(Path workspace, String visibleRoot, List<Path> deniedPaths,
                                      List<Path> maskedEnvFiles, ProcessLauncher launcher,
                                      EnvironmentPolicy environment) {
+        return open(workspace, visibleRoot, deniedPaths, maskedEnvFiles, List.of(), launcher, environment);
+    }
+
+    /**
+     * As above, with entries the file tools must not change because the backend keeps them read-only for its
+     * processes (the tools run here, outside the backend, so its mounts do not bind them).
+     */
+    public static BaseSkillHost open(Path workspace, String visibleRoot, List<Path> deniedPaths,
+                                     List<Path> maskedEnvFiles, List<Path> protectedPaths, ProcessLauncher launcher,
+                                     EnvironmentPolicy environment) {
         return new BaseSkillHost(BaseSkill.create(new BaseSkillOptions(workspace, visibleRoot, deniedPaths,
-                maskedEnvFiles, launcher, environment, true)));
+                maskedEnvFiles, launcher, environment, true, protectedPaths)));
     }
 
     BaseSkill skill() {
