@@ -14,7 +14,7 @@ OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
 
 # Build the CLI (through the launcher) and the test kit's server.
-"$ROOT/perstack" --version >/dev/null
+"$ROOT/bin/perstack" --version >/dev/null
 (cd "$ROOT" && JAVA_HOME="$JDK" ./mvnw -q -B -Dmaven.test.skip=true -pl testkit -am install 1>&2)
 CP_FILE="$OUT/testkit.classpath"
 (cd "$ROOT" && JAVA_HOME="$JDK" ./mvnw -q -B -pl testkit dependency:build-classpath \
@@ -58,7 +58,7 @@ run_once() { # steps rep -> "ttfr_ms median_gap_ms wall_ms rss_kib bytes"
   local start_ms end_ms; start_ms="$(date +%s%3N)"
   (cd "$work" && env -i PATH="$PATH" HOME="$work" ANTHROPIC_API_KEY=bench-dummy \
      ANTHROPIC_BASE_URL="$base/v1" PERSTACK_STORAGE_PATH="$work/perstack" \
-     /usr/bin/time -f '%M' -o "$work/rss" "$ROOT/perstack" run bench "Loop" --runtime local \
+     /usr/bin/time -f '%M' -o "$work/rss" "$ROOT/bin/perstack" run bench "Loop" --runtime local \
      --max-steps $(( steps + 10 )) > "$work/events.jsonl" 2> "$work/cli.err") || {
        echo "run failed, see $work/cli.err" >&2; kill "$server"; exit 1; }
   end_ms="$(date +%s%3N)"

@@ -1,4 +1,4 @@
-# Sourced by ./perstack and ./test: locates a JDK 25 or newer without starting a JVM.
+# Sourced by bin/perstack and ./test: locates a JDK 25 or newer without starting a JVM.
 
 # The major version of a JDK home, read from its release file so no JVM has to start (and, with bash builtins
 # only, no process either: every start of the CLI pays for this).
