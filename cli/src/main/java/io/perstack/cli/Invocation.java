@@ -47,11 +47,12 @@ final class Invocation {
     private final LockedRun locked;
     private final List<Path> startupFiles;
     private final boolean requireLimits;
+    private final RunNarration narration;
     private final AtomicInteger signalExit = new AtomicInteger();
 
     private Invocation(RunSetting setting, Checkpoint checkpoint, Storage storage, Path storageRoot,
                        List<Path> loadedEnvFiles, ProviderSettings provider, LockedRun locked,
-                       List<Path> startupFiles, boolean requireLimits) {
+                       List<Path> startupFiles, boolean requireLimits, RunNarration narration) {
         this.setting = setting;
         this.checkpoint = checkpoint;
         this.storage = storage;
@@ -61,6 +62,7 @@ final class Invocation {
         this.locked = locked;
         this.startupFiles = startupFiles;
         this.requireLimits = requireLimits;
+        this.narration = narration;
     }
 
     static Invocation prepare(String expertKey, String query, RunFlags f) {
@@ -155,7 +157,25 @@ final class Invocation {
         StartupFileDigests.changes(storageRoot, selected.checkpoint() != null ? jobId : null, startup)
                 .forEach(System.err::println);
         return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
-                provider, locked, startup, f.requireLimits || Boolean.TRUE.equals(config.requireLimits()));
+                provider, locked, startup, f.requireLimits || Boolean.TRUE.equals(config.requireLimits()),
+                new RunNarration(new RunNarration.Context(expertKey, provider.providerName(),
+                        RunNarration.endpoint(provider.baseUrl()), carriedFlags(f)), System.err));
+    }
+
+    /** The flags a continuation of this job must repeat to find the same configuration and runtime. */
+    private static List<String> carriedFlags(RunFlags f) {
+        List<String> carried = new ArrayList<>();
+        if (f.config != null) {
+            carried.addAll(List.of("--config", f.config));
+        }
+        f.envPath.forEach(p -> carried.addAll(List.of("--env-path", p)));
+        if (f.runtime != null) {
+            carried.addAll(List.of("--runtime", f.runtime));
+        }
+        if (f.workspace != null) {
+            carried.addAll(List.of("--workspace", f.workspace));
+        }
+        return carried;
     }
 
     /**
@@ -224,7 +244,7 @@ final class Invocation {
             signalExit.compareAndSet(0, code);
             control.cancel();
         });
-        RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout)), control,
+        RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout), narration), control,
                 s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
                 startupFiles, requireLimits);
         try {
@@ -236,6 +256,15 @@ final class Invocation {
         } finally {
             StartupFileDigests.record(storageRoot, setting.jobId(), startupFiles);
         }
+    }
+
+    String jobId() {
+        return setting.jobId();
+    }
+
+    /** The human lines of this invocation on stderr. */
+    RunNarration narration() {
+        return narration;
     }
 
     int signalExitCode() {

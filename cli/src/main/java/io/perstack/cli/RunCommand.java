@@ -33,14 +33,20 @@ final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // Work cut short by a signal may fail on its way out; the signal decides the exit code, not that failure.
             if (invocation.signalExitCode() != 0) {
-                return invocation.signalExitCode();
+                return interrupted(invocation);
             }
             throw e;
         }
         if (invocation.signalExitCode() != 0) {
-            return invocation.signalExitCode();
+            return interrupted(invocation);
         }
+        invocation.narration().ending(result).forEach(System.err::println);
         return result.status() == CheckpointStatus.STOPPED_BY_ERROR ? ExitCodes.FAILURE : ExitCodes.OK;
+    }
+
+    private static int interrupted(Invocation invocation) {
+        invocation.narration().interrupted(invocation.jobId()).forEach(System.err::println);
+        return invocation.signalExitCode();
     }
 
     /** Collects argument validation problems into the {@code Validation failed:} format of cli.md §1. */

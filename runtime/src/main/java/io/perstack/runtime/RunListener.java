@@ -9,4 +9,8 @@ import io.perstack.core.event.Event;
 @FunctionalInterface
 public interface RunListener {
     void onEvent(Event event);
+
+    /** A notice for a person (a retry's wait); most listeners only want events. */
+    default void onNotice(RunNotice notice) {
+    }
 }

@@ -99,6 +99,7 @@ class GenerationOutcomesTest {
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.count("retry")).isEqualTo(1);
+            assertThat(run.stderr()).contains("Retrying in 1 s (attempt 1/5): slow down (HTTP 429) from 127.0.0.1:");
             assertThat(s.server().requests()).hasSize(2);
             long gap = s.server().requests().get(1).receivedAt().toEpochMilli()
                     - s.server().requests().get(0).receivedAt().toEpochMilli();
@@ -119,8 +120,44 @@ class GenerationOutcomesTest {
             JsonNode error = run.last("stopRunByError").path("error");
             assertThat(error.path("isRetryable").asBoolean(true)).isFalse();
             assertThat(error.path("statusCode").asInt()).isEqualTo(400);
+            assertThat(run.stderr()).containsPattern("The provider anthropic at 127\\.0\\.0\\.1:\\d+ rejected the "
+                    + "request: bad \\(HTTP 400\\)\\.")
+                    .contains("The job is kept: perstack log --job " + run.jobId() + " --errors");
             Path job = s.storage().resolve("jobs").resolve(run.jobId()).resolve("job.json");
             assertThat(Json.mapper().readTree(job.toFile()).path("status").asText()).isEqualTo("stoppedByError");
+        }
+    }
+
+    @Test
+    void aRefusedConnectionSaysWhereItWentAndThatItRetriesThenHowToGoOn() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        try (Scenario s = Scenario.of(dir, Scenario.oneExpert("greeter"), "{\"replies\":[]}")) {
+            CliRun run = s.cli().env("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + closed + "/v1")
+                    .timeout(java.time.Duration.ofSeconds(60))
+                    .run("run", "greeter", "Say hello", "--runtime", "local", "--max-retries", "1");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+            assertThat(run.stderr()).contains(
+                    "Retrying in 1 s (attempt 1/1): Connection refused (ConnectException) to 127.0.0.1:" + closed,
+                    "Could not reach anthropic at 127.0.0.1:" + closed + ": Max retries (1) exceeded: Connection "
+                            + "refused (ConnectException). Check the network and the provider's base URL");
+        }
+    }
+
+    @Test
+    void anUnknownModelNamesTheModelSettingAsTheThingToCheck() {
+        try (Scenario s = Scenario.of(dir, Scenario.oneExpert("greeter"), """
+                {"replies":[{"status":404,
+                  "errorBody":{"type":"error","error":{"type":"not_found_error","message":"model: nosuch"}}}]}""")) {
+            CliRun run = s.run("greeter", "Say hello", "--model", "nosuch");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+            assertThat(run.stderr()).containsPattern("The provider anthropic at 127\\.0\\.0\\.1:\\d+ does not know "
+                    + "this request: model: nosuch \\(HTTP 404\\)\\. Check the model name \\(--model or model in "
+                    + "perstack.toml\\)");
         }
     }
 
@@ -136,6 +173,9 @@ class GenerationOutcomesTest {
             assertThat(run.count("retry")).isEqualTo(3);
             assertThat(run.last("stopRunByError").path("error").path("message").asText())
                     .startsWith("Max retries (3) exceeded:");
+            assertThat(run.stderr()).contains("Retrying in 1 s (attempt 1/3): busy (HTTP 503)",
+                    "Retrying in 2 s (attempt 2/3)", "Retrying in 4 s (attempt 3/3)",
+                    "failed: Max retries (3) exceeded: busy (HTTP 503). Try again later or raise --max-retries.");
         }
     }
 
@@ -160,6 +200,9 @@ class GenerationOutcomesTest {
             assertThat(run.exitCode()).as(run.toString()).isZero();
             JsonNode stop = run.last("stopRunByExceededMaxSteps");
             assertThat(stop.path("stepNumber").asInt()).isEqualTo(3);
+            assertThat(run.stderr()).contains("Stopped after step 3: the job reached its maximum number of steps",
+                    "Continue with: perstack run looper \"<next query>\" --continue-job " + run.jobId()
+                            + " --runtime local --max-steps <more steps>");
             Path job = s.storage().resolve("jobs").resolve(run.jobId()).resolve("job.json");
             assertThat(Json.mapper().readTree(job.toFile()).path("status").asText()).isEqualTo("stoppedByMaxSteps");
         }

@@ -81,6 +81,9 @@ class InteractiveTest {
             assertThat(stop.first("callInteractiveTool").path("toolCall").path("toolName").asText())
                     .isEqualTo("askUser");
             assertThat(stop.count("completeRun")).isZero();
+            assertThat(stop.stderr()).contains("The Expert is waiting for your answer to askUser "
+                    + "{\"question\":\"Proceed?\"}.", "Answer with: perstack run e2e-continue \"<answer>\" "
+                    + "--continue-job " + stop.jobId() + " --runtime local -i");
 
             // A plain query cannot continue a run that waits for an answer; the job is left as it was.
             CliRun forgotI = s.run("e2e-continue", "User confirmed", "--continue-job", stop.jobId());

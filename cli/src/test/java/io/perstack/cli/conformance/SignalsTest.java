@@ -33,6 +33,8 @@ class SignalsTest {
             CliRun run = running.await();
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(exitCode);
+            assertThat(run.stderr()).contains("Interrupted; the job's last checkpoint is kept. Continue with: "
+                    + "perstack run looper \"<next query>\" --continue-job stopped --runtime local");
             try (var files = Files.list(checkpoints)) {
                 for (Path file : files.toList()) {
                     Json.mapper().readTree(Files.readString(file));

@@ -3,6 +3,7 @@ package io.perstack.runtime.event;
 import io.perstack.core.event.Event;
 import io.perstack.core.event.EventPayload;
 import io.perstack.runtime.RunListener;
+import io.perstack.runtime.RunNotice;
 import io.perstack.runtime.storage.Storage;
 import java.util.List;
 
@@ -28,6 +29,13 @@ public final class Emitter {
         }
         for (RunListener l : listeners) {
             l.onEvent(event);
+        }
+    }
+
+    /** Passes a notice to every listener; notices are neither stored nor part of the event stream. */
+    public void notice(RunNotice notice) {
+        for (RunListener l : listeners) {
+            l.onNotice(notice);
         }
     }
 

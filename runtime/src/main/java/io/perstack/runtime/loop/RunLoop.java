@@ -31,6 +31,7 @@ import io.perstack.llm.GenerationResult;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderError;
 import io.perstack.runtime.RunInput;
+import io.perstack.runtime.RunNotice;
 import io.perstack.runtime.RunSetting;
 import io.perstack.runtime.cost.CostMeter;
 import io.perstack.runtime.event.Emitter;
@@ -425,6 +426,9 @@ public final class RunLoop {
                 .put("message", error.message());
         String reasonText = Json.write(reason);
         pendingBackoffMs = backoff(checkpoint.retries() + 1, error.retryAfter());
+        ctx.emitter().notice(new RunNotice.RetryScheduled(checkpoint.jobId(), checkpoint.runId(),
+                ctx.setting().expertKey(), checkpoint.retries() + 1, max, Duration.ofMillis(pendingBackoffMs),
+                error.name() == null ? "Error" : error.name(), error.message(), error.statusCode()));
         return new Retry(reasonText, concat(messagesBeforeReason, List.of(Messages.user(reasonText))), null, null,
                 Usage.ZERO);
     }
