@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
  * starts find the classes of a real run already loaded and linked. It runs one two-step job against a canned
  * Anthropic endpoint on loopback, in an empty directory the launcher created, with a clean environment.
  */
-@Command(name = "aot-training", hidden = true, description = "Record the start-up cache (used by ./perstack)")
+@Command(name = "aot-training", hidden = true, description = "Record the start-up cache (used by bin/perstack)")
 final class AotTrainingCommand implements Callable<Integer> {
     private static final String TOOL_USE = event("message_start",
             "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_t1\",\"type\":\"message\",\"role\":\"assistant\","

@@ -7,6 +7,7 @@ import io.perstack.core.model.CheckpointStatus;
 import io.perstack.core.model.ToolCall;
 import io.perstack.runtime.RunInput;
 import io.perstack.runtime.storage.Storage;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Which checkpoint a continuation starts from, and how {@code -i} turns the query into an answer (cli.md §3). */
@@ -15,7 +16,10 @@ final class CheckpointSelection {
 
     record Selected(Checkpoint checkpoint, RunInput input) {}
 
-    static Selected select(Storage storage, RunFlags f, String expertKey, String query) {
+    /**
+     * @param storageRoot where the history lives, named when nothing is found there
+     */
+    static Selected select(Storage storage, Path storageRoot, RunFlags f, String expertKey, String query) {
         Checkpoint cp = null;
         boolean requested = f.resumeFrom != null || f.continueJob != null || f.continueLatest;
         if (f.resumeFrom != null) {
@@ -31,7 +35,7 @@ final class CheckpointSelection {
             cp = jobId == null ? null : latest(storage, jobId);
         }
         if (requested && cp == null) {
-            throw new UserError("No checkpoint found");
+            throw new UserError(notFound(storage, storageRoot.resolve("jobs"), f));
         }
         if (cp != null && !cp.expert().key().equals(expertKey)) {
             throw new UserError("Checkpoint expert key " + cp.expert().key() + " does not match input expert key "
@@ -70,6 +74,33 @@ final class CheckpointSelection {
         ToolCall first = pending.getFirst();
         return new Selected(cp, RunInput.answer(new RunInput.InteractiveToolCallResult(first.id(), first.toolName(),
                 first.skillName(), query)));
+    }
+
+    /** {@code No checkpoint found} (the original's words), then what was looked for, where, and what is close. */
+    private static String notFound(Storage storage, Path jobs, RunFlags f) {
+        List<String> jobIds = storage.listJobs().stream().map(Storage.StoredJob::jobId).toList();
+        if (f.resumeFrom != null && jobIds.contains(f.continueJob)) {
+            List<String> ids = storage.getCheckpointsByJobId(f.continueJob).stream().map(Checkpoint::id).toList();
+            return "No checkpoint found: checkpoint \"" + f.resumeFrom + "\" is not in job \"" + f.continueJob
+                    + "\" (" + jobs.resolve(f.continueJob).resolve("checkpoints") + ")."
+                    + CloseMatches.sentence(f.resumeFrom, ids) + listed("Its checkpoints", ids.reversed());
+        }
+        if (f.continueJob != null) {
+            String what = jobIds.contains(f.continueJob) ? "job \"" + f.continueJob + "\" has no checkpoints in "
+                    : "there is no job \"" + f.continueJob + "\" in ";
+            return "No checkpoint found: " + what + jobs + "." + CloseMatches.sentence(f.continueJob, jobIds)
+                    + listed("Jobs there, newest first", jobIds);
+        }
+        return "No checkpoint found: there is no job to continue in " + jobs + ".";
+    }
+
+    private static String listed(String label, List<String> names) {
+        if (names.isEmpty()) {
+            return "";
+        }
+        int shown = Math.min(10, names.size());
+        return " " + label + ": " + String.join(", ", names.subList(0, shown))
+                + (names.size() > shown ? ", … (" + (names.size() - shown) + " more)" : "") + ".";
     }
 
     private static Checkpoint latest(Storage storage, String jobId) {

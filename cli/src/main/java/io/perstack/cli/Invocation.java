@@ -83,6 +83,7 @@ final class Invocation {
         if (f.resumeFrom != null && !Ids.isValid(f.resumeFrom)) {
             throw new UserError("Invalid checkpoint id: " + f.resumeFrom);
         }
+        PerstackConfig flags = FlagValues.bind(f, problems);
         problems.throwIfAny();
         if (f.resumeFrom != null && f.continueJob == null) {
             throw new UserError("--resume-from requires --continue-job");
@@ -102,12 +103,11 @@ final class Invocation {
                     ? providerConfig.setting() : ProviderConfig.Setting.EMPTY);
         }
         String model = f.model != null ? f.model : config.model() != null ? config.model() : "claude-sonnet-4-5";
-        ReasoningBudget budget = firstNonNull(ReasoningBudget.parse(f.reasoningBudget), config.reasoningBudget(),
-                ReasoningBudget.LOW);
-        int maxSteps = firstNonNull(intOrNull(f.maxSteps), config.maxSteps(), RunSetting.DEFAULT_MAX_STEPS);
-        int maxRetries = firstNonNull(intOrNull(f.maxRetries), config.maxRetries(), RunSetting.DEFAULT_MAX_RETRIES);
-        long timeout = firstNonNull(longOrNull(f.timeout), config.timeout(), RunSetting.DEFAULT_TIMEOUT);
-        Double maxCost = f.maxCostUsd != null ? doubleOrNull(f.maxCostUsd) : config.maxCostUsd();
+        ReasoningBudget budget = firstNonNull(flags.reasoningBudget(), config.reasoningBudget(), ReasoningBudget.LOW);
+        int maxSteps = firstNonNull(flags.maxSteps(), config.maxSteps(), RunSetting.DEFAULT_MAX_STEPS);
+        int maxRetries = firstNonNull(flags.maxRetries(), config.maxRetries(), RunSetting.DEFAULT_MAX_RETRIES);
+        long timeout = firstNonNull(flags.timeout(), config.timeout(), RunSetting.DEFAULT_TIMEOUT);
+        Double maxCost = flags.maxCostUsd() != null ? flags.maxCostUsd() : config.maxCostUsd();
         int resultCap = config.toolResultMaxBytes() != null ? config.toolResultMaxBytes()
                 : RunSetting.DEFAULT_TOOL_RESULT_MAX_BYTES;
 
@@ -134,13 +134,19 @@ final class Invocation {
 
         Path storageRoot = storageRoot(cwd, System.getenv("PERSTACK_STORAGE_PATH"));
         Storage storage = new FileStorage(storageRoot);
-        CheckpointSelection.Selected selected = CheckpointSelection.select(storage, f, expertKey, query);
+        CheckpointSelection.Selected selected = CheckpointSelection.select(storage, storageRoot, f, expertKey,
+                query);
 
         LockedRun locked = lock(f.config, config, cwd);
         Map<String, ExpertConfig> experts = new java.util.LinkedHashMap<>(locked.registryExperts());
         experts.putAll(config.experts());
         if (!experts.containsKey(expertKey)) {
-            throw new UserError("Expert \"" + expertKey + "\" not found in perstack.toml");
+            String where = config.source() == null ? "perstack.toml" : config.source().toString();
+            List<String> keys = List.copyOf(experts.keySet());
+            throw new UserError("Expert \"" + expertKey + "\" not found in " + where + "."
+                    + CloseMatches.sentence(expertKey, keys) + (keys.isEmpty() ? " It defines no Experts."
+                    : " Experts there: " + String.join(", ", keys.subList(0, Math.min(10, keys.size())))
+                    + (keys.size() > 10 ? ", …" : "") + "."));
         }
         String jobId = selected.checkpoint() != null ? selected.checkpoint().jobId()
                 : f.jobId != null ? f.jobId : Ids.next();
@@ -307,32 +313,6 @@ final class Invocation {
             }
         }
         return null;
-    }
-
-    /** Numeric flags that are not integers count as not given (compatibility, config.md §2). */
-    private static Integer intOrNull(String v) {
-        try {
-            return v == null ? null : Integer.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static Long longOrNull(String v) {
-        try {
-            return v == null ? null : Long.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static Double doubleOrNull(String v) {
-        try {
-            double d = Double.parseDouble(v.trim());
-            return d > 0 ? d : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     static List<String> copy(List<String> in) {

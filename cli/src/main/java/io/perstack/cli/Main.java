@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "perstack", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Run, inspect and manage Perstack Experts.",
         subcommands = {RunCommand.class, LogCommand.class, InstallCommand.class, McpCommand.class,
-                AotTrainingCommand.class})
+                AotTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

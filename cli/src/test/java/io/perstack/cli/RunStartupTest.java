@@ -37,7 +37,8 @@ class RunStartupTest {
         CliRun run = cli().run("run", "nobody", "Say hello", "--runtime", "local", "--verbose");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.stderr()).contains("Expert \"nobody\" not found in perstack.toml").doesNotContain("\tat ");
+        assertThat(run.stderr()).contains("Expert \"nobody\" not found in " + dir.resolve("perstack.toml")
+                + ". Experts there: greeter.").doesNotContain("\tat ");
         List<String> loaded = Files.readAllLines(classLog);
         assertThat(loaded).anyMatch(line -> line.contains("io.perstack.cli.RunArguments "));
         assertThat(loaded).noneMatch(line -> line.contains("picocli"));

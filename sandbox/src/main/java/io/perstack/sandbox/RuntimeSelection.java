@@ -45,7 +45,7 @@ public final class RuntimeSelection {
                 case DOCKER -> throw new UnavailableRuntime("Runtime \"docker\" is not built in this version. "
                         + "Use --runtime sandbox (bubblewrap) or --runtime local (no isolation).");
                 default -> throw new UnavailableRuntime("Runtime \"" + requested
-                        + "\" is not available. Available runtimes: local, sandbox, docker");
+                        + "\" is not available. Available runtimes: local, sandbox (docker is not built in this version)");
             };
         }
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);

@@ -52,6 +52,13 @@ class CommandLineTest {
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.stdout()).contains("run");
+
+        CliRun helpCommand = new PerstackCli(dir).run("help");
+        assertThat(helpCommand.exitCode()).as(helpCommand.toString()).isZero();
+        assertThat(helpCommand.stdout()).contains("run", "log", "install", "help");
+        CliRun helpRun = new PerstackCli(dir).run("help", "run");
+        assertThat(helpRun.exitCode()).as(helpRun.toString()).isZero();
+        assertThat(helpRun.stdout()).contains("--max-steps", "--continue-job");
     }
 
     @Test
@@ -72,6 +79,8 @@ class CommandLineTest {
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.stderr()).contains("nobody").doesNotContain("\tat ");
+            CliRun typo = s.run("greter", "Say hello");
+            assertThat(typo.stderr()).contains("Expert \"greter\" not found in ", "Did you mean \"greeter\"?");
             assertThat(s.server().requests()).isEmpty();
         }
     }
@@ -142,7 +151,16 @@ class CommandLineTest {
             CliRun cursor = s.cli().run("run", "greeter", "hi", "--runtime", "cursor");
             assertThat(cursor.exitCode()).isEqualTo(1);
             assertThat(cursor.stderr()).contains("Runtime \"cursor\" is not available. Available runtimes: "
-                    + "local, sandbox, docker");
+                    + "local, sandbox (docker is not built in this version)");
+
+            CliRun steps = s.cli().run("run", "greeter", "hi", "--max-steps", "abc", "--reasoning-budget", "huge",
+                    "--max-retries", "-1", "--max-cost-usd", "0");
+            assertThat(steps.exitCode()).isEqualTo(1);
+            assertThat(steps.stderr()).contains("Validation failed:",
+                    "  - reasoningBudget: Expected one of \"none\", \"minimal\", \"low\", \"medium\", \"high\" or an "
+                            + "integer >= 0; received \"huge\"",
+                    "  - maxSteps: Expected integer, received string", "  - maxRetries: Must be at least 0",
+                    "  - maxCostUsd: Must be greater than 0");
         }
     }
 

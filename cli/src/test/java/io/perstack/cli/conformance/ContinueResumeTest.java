@@ -122,7 +122,8 @@ class ContinueResumeTest {
                 {"replies":[{"text":"one"},{"text":"two"},{"text":"one again"},{"text":"latest is one"}]}""")) {
             CliRun none = s.run("greeter", "hi", "--continue");
             assertThat(none.exitCode()).isEqualTo(1);
-            assertThat(none.stderr()).contains("No checkpoint found");
+            assertThat(none.stderr()).contains("No checkpoint found: there is no job to continue in "
+                    + s.storage().resolve("jobs"));
 
             CliRun one = s.run("greeter", "first", "--job-id", "job-one");
             CliRun two = s.run("greeter", "second", "--job-id", "job-two");
@@ -138,6 +139,11 @@ class ContinueResumeTest {
             CliRun mismatch = s.run("other", "hi", "--continue-job", "job-two");
             assertThat(mismatch.exitCode()).isEqualTo(1);
             assertThat(mismatch.stderr()).contains("Checkpoint expert key greeter does not match input expert key other");
+
+            CliRun typo = s.run("greeter", "hi", "--continue-job", "job-tow");
+            assertThat(typo.exitCode()).isEqualTo(1);
+            assertThat(typo.stderr()).contains("No checkpoint found: there is no job \"job-tow\" in "
+                    + s.storage().resolve("jobs") + ". Did you mean \"job-two\"?", "Jobs there, newest first: job-one");
         }
     }
 
@@ -164,7 +170,9 @@ class ContinueResumeTest {
             assertThat(done.exitCode()).as(done.toString()).isZero();
             CliRun missing = s.run("greeter", "hi", "--continue-job", "torn", "--resume-from", "nonexistent");
             assertThat(missing.exitCode()).isEqualTo(1);
-            assertThat(missing.stderr()).contains("No checkpoint found");
+            String last = done.last("completeRun").path("checkpoint").path("id").asText();
+            assertThat(missing.stderr()).contains("No checkpoint found: checkpoint \"nonexistent\" is not in job "
+                    + "\"torn\" (" + s.storage().resolve("jobs/torn/checkpoints") + ").", "Its checkpoints: " + last);
 
             // A crash during an append leaves a torn last line; readers ignore it and the job continues.
             Path runDir = s.storage().resolve("jobs/torn/runs").resolve(done.first("startRun").path("runId").asText());
