@@ -136,7 +136,7 @@ final class RunNarration implements RunListener {
         return switch (name) {
             case "BudgetExceeded" -> "Stopped: " + message + ". Raise --max-cost-usd (or maxCostUsd in "
                     + "perstack.toml) to go on.";
-            case "SkillInitError" -> "A skill failed to start: " + message;
+            case "SkillInitError" -> "A skill failed to start: " + TerminalText.strip(String.valueOf(error.message()));
             case "MaxRetriesExceeded", "UnexpectedFinishReason" -> "The model's answer could not be used: "
                     + message;
             default -> providerLine(name, message, status);

@@ -124,7 +124,11 @@ public final class SkillSet implements AutoCloseable {
         try {
             Map<String, SkillConfig> configured = spec.expert().skills();
             if (configured != null && !configured.containsKey(InProcessBaseSkill.NAME)) {
-                throw new SkillStartException("Base skill is not defined");
+                throw new SkillStartException("Base skill is not defined: Expert \"" + spec.expert().key()
+                        + "\" lists skills but not \"" + InProcessBaseSkill.NAME + "\". Add [experts.\""
+                        + spec.expert().key() + "\".skills.\"" + InProcessBaseSkill.NAME + "\"] with type = "
+                        + "\"mcpStdioSkill\", command = \"npx\", packageName = \"" + InProcessBaseSkill.NAME
+                        + "\", or remove the skills table to get the base skill by default.");
             }
             Map<String, SkillConfig> all = spec.expert().effectiveSkills();
             SkillConfig base = all.get(InProcessBaseSkill.NAME);

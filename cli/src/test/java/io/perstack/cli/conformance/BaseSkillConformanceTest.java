@@ -192,7 +192,8 @@ class BaseSkillConformanceTest {
             CliRun run = s.run("lonely", "Hi");
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.stderr()).contains("Base skill is not defined");
+            assertThat(run.stderr()).contains("Base skill is not defined: Expert \"lonely\" lists skills but not "
+                    + "\"@perstack/base\". Add [experts.\"lonely\".skills.\"@perstack/base\"]");
             assertThat(s.server().requests()).isEmpty();
         }
     }

@@ -168,7 +168,10 @@ public final class McpSkill implements ToolSkill {
                 }
             });
         } catch (McpConnection.RequestFailed e) {
-            throw failure(e.getMessage());
+            // The connection is closed by now, so everything the server wrote to stderr has been relayed.
+            List<String> last = relay.lastLines();
+            throw failure(e.getMessage() + (last.isEmpty() ? "" : ". The last lines of its stderr:\n  "
+                    + String.join("\n  ", last)));
         }
         try {
             List<ToolDefinition> listed = new ArrayList<>();

@@ -15,6 +15,8 @@ final class StderrRelay implements AutoCloseable {
     static final int MAX_CHARS = 4096;
     private static final int LINES_PER_WINDOW = 100;
     private static final long WINDOW_NANOS = 1_000_000_000L;
+    private static final int TAIL_LINES = 5;
+    private static final int TAIL_CHARS = 300;
 
     private final String skillName;
     private final Consumer<EventPayload.Runtime> events;
@@ -23,6 +25,8 @@ final class StderrRelay implements AutoCloseable {
     private int inWindow;
     private long suppressed;
     private boolean closed;
+    /** The last lines seen, redacted, for the message of a skill that fails to start. */
+    private final java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
 
     /** @param redact removes credentials before a line leaves (SR-33): it reaches stdout and storage */
     StderrRelay(String skillName, Consumer<EventPayload.Runtime> events, UnaryOperator<String> redact) {
@@ -40,6 +44,11 @@ final class StderrRelay implements AutoCloseable {
         if (text.isEmpty()) {
             return;
         }
+        String redacted = redact.apply(text);
+        if (tail.size() == TAIL_LINES) {
+            tail.removeFirst();
+        }
+        tail.addLast(redacted.length() > TAIL_CHARS ? redacted.substring(0, TAIL_CHARS) + "…" : redacted);
         long now = System.nanoTime();
         if (now - windowStart >= WINDOW_NANOS) {
             flushSuppressed();
@@ -51,7 +60,12 @@ final class StderrRelay implements AutoCloseable {
             return;
         }
         inWindow++;
-        emit(cut(redact.apply(text)));
+        emit(cut(redacted));
+    }
+
+    /** The last few lines reported (at most five, each cut to 300 characters), oldest first. */
+    synchronized java.util.List<String> lastLines() {
+        return java.util.List.copyOf(tail);
     }
 
     /** Reports stdout output that is not MCP (skills.md §2); it does not break the connection. */

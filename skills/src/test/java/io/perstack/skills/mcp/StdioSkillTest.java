@@ -134,6 +134,19 @@ class StdioSkillTest {
     }
 
     @Test
+    void aSkillThatExitsAtStartShowsTheLastLinesOfItsStderrInTheFailure() {
+        h.skill(new SkillConfig.McpStdio("npmfail", null, null, List.of(), List.of(), "sh", null,
+                List.of("-c", "for i in 1 2 3 4 5 6; do echo \"noise $i\" >&2; done; echo 'npm error code E404' >&2; "
+                        + "echo 'npm error 404 Not Found - GET https://registry.npmjs.org/nope' >&2; exit 1"),
+                List.of(), List.of(), false));
+
+        assertThatThrownBy(h::start).isInstanceOf(SkillStartException.class)
+                .hasMessageStartingWith("Skill npmfail failed to start: ")
+                .hasMessageEndingWith(". The last lines of its stderr:\n  noise 4\n  noise 5\n  noise 6\n"
+                        + "  npm error code E404\n  npm error 404 Not Found - GET https://registry.npmjs.org/nope");
+    }
+
+    @Test
     void aBaseSkillProcessNamingAFileGetsItReadInsideTheWorkspaceOnly() throws Exception {
         java.nio.file.Files.write(ws.resolve("pixel.gif"),
                 java.util.Base64.getDecoder().decode(io.perstack.testkit.mcp.HostileProtocol.GIF_BASE64));
