@@ -12,6 +12,7 @@ import io.perstack.llm.ProviderSetupException;
 import io.perstack.llm.Providers;
 import io.perstack.runtime.Perstack;
 import io.perstack.runtime.RunInput;
+import io.perstack.runtime.RunListener;
 import io.perstack.runtime.RunOptions;
 import io.perstack.runtime.RunSetting;
 import io.perstack.runtime.event.JsonLinesWriter;
@@ -218,12 +219,17 @@ final class Invocation {
 
     /** Runs the job, printing events as JSON lines; SIGINT/SIGTERM cancel it and set the exit code. */
     Checkpoint run(OutputStream stdout) {
+        return run(new JsonLinesWriter(stdout));
+    }
+
+    /** Runs the job with {@code listener} receiving every event; SIGINT/SIGTERM cancel it and set the exit code. */
+    Checkpoint run(RunListener listener) {
         RunControl control = new RunControl(null);
         Signals.onInterrupt(code -> {
             signalExit.compareAndSet(0, code);
             control.cancel();
         });
-        RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout)), control,
+        RunOptions options = new RunOptions(storage, List.of(listener), control,
                 s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
                 startupFiles, requireLimits);
         try {
@@ -235,6 +241,16 @@ final class Invocation {
         } finally {
             StartupFileDigests.record(storageRoot, setting.jobId(), startupFiles);
         }
+    }
+
+    /** The job this invocation runs (a new one, or the continued one). */
+    String jobId() {
+        return setting.jobId();
+    }
+
+    /** The model's price for cost estimates, or {@code null} when neither the catalog nor perstack.toml knows it. */
+    PerstackConfig.Price price() {
+        return ModelCatalog.price(setting.providerConfig().providerName(), setting.model(), setting.pricing());
     }
 
     int signalExitCode() {

@@ -75,6 +75,10 @@ final class RunFlags {
             description = "Workspace directory given to skills and file tools (default: current directory)")
     String workspace;
 
+    @Option(names = "--json",
+            description = "Print every event as one JSON line even when stdout is a terminal (default: a live view on a terminal, JSON lines otherwise)")
+    boolean json;
+
     @Option(names = "--max-cost-usd", paramLabel = "<amount>",
             description = "Stop the job when its estimated cost reaches this amount (default: maxCostUsd from perstack.toml, else no budget)")
     String maxCostUsd;
