@@ -40,7 +40,7 @@ public final class FooterPane {
     }
 
     /** The text cut to at most {@code columns} terminal columns (wide characters count two). */
-    static String fit(String text, int columns) {
+    public static String fit(String text, int columns) {
         int used = 0;
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);

@@ -42,7 +42,7 @@ public final class KeyReader {
                     continue;
                 }
                 default:
-                    if (c >= 0x20) {
+                    if (c >= 0x20 && !io.perstack.core.policy.TerminalText.isUnsafe(c)) {
                         return Key.typed(c);
                     }
             }

@@ -37,9 +37,11 @@ import java.util.Set;
  * @param usage     tokens of every generation of every run seen (each generation counted once)
  * @param outcome   how the coordinator's run ended, {@code null} while it runs
  * @param shownCalls ids of tool calls already in the log (a call can be announced by more than one event)
+ * @param segmentQuery what the run segment was started with (its query, or the answer it resumes with), shown when
+ *                     the coordinator's run starts, or {@code null}
  */
 public record LiveState(String jobId, String model, List<RunNode> runs, List<Activity> log, Streaming streaming,
-                        Usage usage, Outcome outcome, int events, Set<String> shownCalls) {
+                        Usage usage, Outcome outcome, int events, Set<String> shownCalls, String segmentQuery) {
     private static final int ARGS_WIDTH = 80;
     private static final int STREAM_KEPT = 600;
 
@@ -59,7 +61,7 @@ public record LiveState(String jobId, String model, List<RunNode> runs, List<Act
     }
 
     public static LiveState empty() {
-        return new LiveState(null, null, List.of(), List.of(), null, Usage.ZERO, null, 0, Set.of());
+        return new LiveState(null, null, List.of(), List.of(), null, Usage.ZERO, null, 0, Set.of(), null);
     }
 
     /** The coordinator: the first run without a delegating parent, or {@code null} before it started. */
@@ -69,9 +71,9 @@ public record LiveState(String jobId, String model, List<RunNode> runs, List<Act
 
     public LiveState next(Event e) {
         LiveState s = new LiveState(jobId == null ? e.jobId() : jobId, model, runs, log, streaming, usage, outcome,
-                events + 1, shownCalls);
+                events + 1, shownCalls, segmentQuery);
         return switch (e.payload()) {
-            case InitializeRuntime init -> s.withModel(init.model());
+            case InitializeRuntime init -> s.initialized(init);
             case StartRun start -> s.started(e, start);
             case EventPayload.StartGeneration g -> s.phase(e, Phase.GENERATING);
             case EventPayload.StartStreamingReasoning r ->
@@ -118,10 +120,14 @@ public record LiveState(String jobId, String model, List<RunNode> runs, List<Act
         List<RunNode> next = new ArrayList<>(runs);
         next.add(new RunNode(e.runId(), parent, e.expertKey(), depth, step, Phase.STARTING));
         // A fresh coordinator segment starts a new ending: the outcome of an earlier segment no longer holds.
+        String query = query(start.inputMessages());
+        if (query.isEmpty() && depth == 0 && segmentQuery != null) {
+            query = segmentQuery;
+        }
+        // The segment's query belongs to its first coordinator start only, not to a resumption after delegates.
         LiveState s = new LiveState(jobId, model, next, log, streaming, usage, depth == 0 ? null : outcome, events,
-                shownCalls);
-        return s.append(new Activity.RunStarted(depth, e.expertKey(), Snippet.line(query(start.inputMessages()),
-                ARGS_WIDTH)));
+                shownCalls, depth == 0 ? null : segmentQuery);
+        return s.append(new Activity.RunStarted(depth, e.expertKey(), Snippet.line(query, ARGS_WIDTH)));
     }
 
     private LiveState called(Event e, List<ToolCall> calls, Usage spent) {
@@ -133,7 +139,7 @@ public record LiveState(String jobId, String model, List<RunNode> runs, List<Act
                         Snippet.args(call.args(), ARGS_WIDTH)));
             }
         }
-        return new LiveState(s.jobId, s.model, s.runs, s.log, s.streaming, s.usage, s.outcome, s.events, shown);
+        return new LiveState(s.jobId, s.model, s.runs, s.log, s.streaming, s.usage, s.outcome, s.events, shown, s.segmentQuery);
     }
 
     private LiveState answered(Event e, List<ToolResult> results) {
@@ -158,7 +164,7 @@ public record LiveState(String jobId, String model, List<RunNode> runs, List<Act
                 .append(activity);
         boolean root = depthOf(e) == 0;
         return root ? new LiveState(s.jobId, s.model, s.runs, s.log, s.streaming, s.usage, ending, s.events,
-                s.shownCalls) : s;
+                s.shownCalls, s.segmentQuery) : s;
     }
 
     private LiveState streamed(Event e, String delta) {
@@ -174,7 +180,7 @@ public record LiveState(String jobId, String model, List<RunNode> runs, List<Act
         for (int i = next.size() - 1; i >= 0; i--) {
             if (next.get(i).runId().equals(e.runId())) {
                 next.set(i, change.apply(next.get(i)));
-                return new LiveState(jobId, model, next, log, streaming, usage, outcome, events, shownCalls);
+                return new LiveState(jobId, model, next, log, streaming, usage, outcome, events, shownCalls, segmentQuery);
             }
         }
         return this;
@@ -193,21 +199,23 @@ public record LiveState(String jobId, String model, List<RunNode> runs, List<Act
         List<Activity> next = new ArrayList<>(log.size() + 1);
         next.addAll(log);
         next.add(a);
-        return new LiveState(jobId, model, runs, next, streaming, usage, outcome, events, shownCalls);
+        return new LiveState(jobId, model, runs, next, streaming, usage, outcome, events, shownCalls, segmentQuery);
     }
 
     private LiveState plus(Usage spent) {
         return spent == null ? this
-                : new LiveState(jobId, model, runs, log, streaming, usage.plus(spent), outcome, events, shownCalls);
+                : new LiveState(jobId, model, runs, log, streaming, usage.plus(spent), outcome, events, shownCalls, segmentQuery);
     }
 
     private LiveState withStreaming(Streaming st) {
-        return new LiveState(jobId, model, runs, log, st, usage, outcome, events, shownCalls);
+        return new LiveState(jobId, model, runs, log, st, usage, outcome, events, shownCalls, segmentQuery);
     }
 
-    private LiveState withModel(String m) {
-        return new LiveState(jobId, model == null ? m : model, runs, log, streaming, usage, outcome, events,
-                shownCalls);
+    private LiveState initialized(InitializeRuntime init) {
+        String started = init.interactiveToolCall() != null ? "answer: " + init.interactiveToolCall().text()
+                : init.query();
+        return new LiveState(jobId, model == null ? init.model() : model, runs, log, streaming, usage, outcome, events,
+                shownCalls, started);
     }
 
     /** The user's text of a run's input, or the answer it resumes with. */

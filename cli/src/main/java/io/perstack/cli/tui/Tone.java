@@ -19,7 +19,7 @@ public enum Tone {
     }
 
     /** {@code text} wrapped in this tone's escape sequence and a reset; the text itself must already be safe. */
-    String paint(String text) {
+    public String paint(String text) {
         return sgr.isEmpty() ? text : sgr + text + "\u001b[0m";
     }
 }
