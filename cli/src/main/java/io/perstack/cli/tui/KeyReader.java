@@ -6,12 +6,16 @@ import java.io.UncheckedIOException;
 /**
  * Decodes the bytes a terminal in raw mode sends into {@link Key}s: arrows in both cursor-key modes ({@code ESC [ A}
  * and {@code ESC O A}), Enter as CR or LF, Backspace as DEL or BS, Ctrl+C and Ctrl+Q, and a lone Esc (nothing
- * follows within {@value #ESC_WAIT_MS} ms). Unknown escape sequences are swallowed whole, never typed.
+ * follows within {@value #ESC_WAIT_MS} ms). Unknown escape sequences are swallowed whole, never typed. Not
+ * thread-safe: one reader per terminal.
  */
 public final class KeyReader {
     static final long ESC_WAIT_MS = 50;
     private static final int EXPIRED = -2;
+    private static final int NONE = Integer.MIN_VALUE;
     private final Source source;
+    /** A character read ahead after a lone Esc, handed out by the next read. */
+    private int pushedBack = NONE;
 
     /** Where characters come from: {@code read(timeout)} gives a char, {@code -1} at the end, {@code -2} on timeout. */
     @FunctionalInterface
@@ -55,6 +59,10 @@ public final class KeyReader {
         if (c == EXPIRED || c == -1) {
             return Key.of(Key.Kind.ESCAPE);
         }
+        if (c == 27) {
+            pushedBack = c; // Esc pressed twice, or Esc before an arrow: the second one starts anew
+            return Key.of(Key.Kind.ESCAPE);
+        }
         if (c != '[' && c != 'O') {
             return Key.of(Key.Kind.ESCAPE); // Alt+key: treated as Esc, the key itself is dropped
         }
@@ -70,6 +78,11 @@ public final class KeyReader {
     }
 
     private int read(long timeoutMs) {
+        if (pushedBack != NONE) {
+            int c = pushedBack;
+            pushedBack = NONE;
+            return c;
+        }
         try {
             return source.read(timeoutMs);
         } catch (IOException e) {
