@@ -121,7 +121,9 @@ public record LiveState(String jobId, String model, List<RunNode> runs, List<Act
         next.add(new RunNode(e.runId(), parent, e.expertKey(), depth, step, Phase.STARTING));
         // A fresh coordinator segment starts a new ending: the outcome of an earlier segment no longer holds.
         String query = query(start.inputMessages());
-        if (query.isEmpty() && depth == 0 && segmentQuery != null) {
+        // A coordinator that resumes after its delegates is started with their results, which are not the user's.
+        boolean afterDelegates = depth == 0 && root() != null && root().phase() == Phase.DELEGATING;
+        if (query.isEmpty() && depth == 0 && segmentQuery != null && !afterDelegates) {
             query = segmentQuery;
         }
         // The segment's query belongs to its first coordinator start only, not to a resumption after delegates.
