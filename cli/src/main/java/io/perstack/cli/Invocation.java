@@ -12,6 +12,7 @@ import io.perstack.llm.ProviderSetupException;
 import io.perstack.llm.Providers;
 import io.perstack.runtime.Perstack;
 import io.perstack.runtime.RunInput;
+import io.perstack.runtime.RunListener;
 import io.perstack.runtime.RunOptions;
 import io.perstack.runtime.RunSetting;
 import io.perstack.runtime.event.JsonLinesWriter;
@@ -245,12 +246,20 @@ final class Invocation {
 
     /** Runs the job, printing events as JSON lines; SIGINT/SIGTERM cancel it and set the exit code. */
     Checkpoint run(OutputStream stdout) {
+        return run(new JsonLinesWriter(stdout));
+    }
+
+    /** Runs the job with {@code listener} receiving every event; SIGINT/SIGTERM cancel it and set the exit code. */
+    Checkpoint run(RunListener listener) {
         RunControl control = new RunControl(null);
         Signals.onInterrupt(code -> {
             signalExit.compareAndSet(0, code);
             control.cancel();
         });
-        RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout), narration), control,
+        // On a terminal the live view tells the person; the narration speaks only beside the JSON stream.
+        List<RunListener> listeners = listener instanceof JsonLinesWriter ? List.of(listener, narration)
+                : List.of(listener);
+        RunOptions options = new RunOptions(storage, listeners, control,
                 s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
                 startupFiles, requireLimits);
         try {
@@ -264,6 +273,7 @@ final class Invocation {
         }
     }
 
+    /** The job this invocation runs (a new one, or the continued one). */
     String jobId() {
         return setting.jobId();
     }
@@ -271,6 +281,11 @@ final class Invocation {
     /** The human lines of this invocation on stderr. */
     RunNarration narration() {
         return narration;
+    }
+
+    /** The model's price for cost estimates, or {@code null} when neither the catalog nor perstack.toml knows it. */
+    PerstackConfig.Price price() {
+        return ModelCatalog.price(setting.providerConfig().providerName(), setting.model(), setting.pricing());
     }
 
     int signalExitCode() {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 /** {@code perstack}: the command-line entry point. */
 @Command(name = "perstack", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Run, inspect and manage Perstack Experts.",
-        subcommands = {RunCommand.class, LogCommand.class, InstallCommand.class, McpCommand.class,
+        subcommands = {RunCommand.class, StartCommand.class, LogCommand.class, InstallCommand.class, McpCommand.class,
                 AotTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -101,7 +101,8 @@ final class RunArguments {
         INTERACTIVE(Kind.FLAG, "-i", "--interactive-tool-call-result"),
         RUNTIME(Kind.SINGLE, "--runtime"),
         WORKSPACE(Kind.SINGLE, "--workspace"),
-        MAX_COST_USD(Kind.SINGLE, "--max-cost-usd");
+        MAX_COST_USD(Kind.SINGLE, "--max-cost-usd"),
+        JSON(Kind.FLAG, "--json");
 
         final Kind kind;
         final List<String> names;
@@ -132,6 +133,7 @@ final class RunArguments {
                 case RUNTIME -> f.runtime = value;
                 case WORKSPACE -> f.workspace = value;
                 case MAX_COST_USD -> f.maxCostUsd = value;
+                case JSON -> f.json = true;
             }
         }
     }

@@ -6,6 +6,25 @@ import picocli.CommandLine.Option;
 
 /** The options shared by {@code run} and {@code start} (cli.md §2). Help texts state the real defaults. */
 final class RunFlags {
+    /**
+     * These flags for one run of the terminal UI: a new job (the command line's job and continuation flags are for
+     * its first run only), or a continuation of {@code resume}'s job (from a chosen checkpoint, answering its
+     * pending call when asked to).
+     */
+    RunFlags resumed(io.perstack.cli.tui.Resume resume) {
+        RunFlags f = new RunFlags();
+        f.config = config; f.provider = provider; f.model = model; f.reasoningBudget = reasoningBudget;
+        f.maxSteps = maxSteps; f.maxRetries = maxRetries; f.timeout = timeout; f.envPath = new ArrayList<>(envPath);
+        f.env = new ArrayList<>(env); f.verbose = verbose; f.requireLimits = requireLimits; f.runtime = runtime;
+        f.workspace = workspace; f.maxCostUsd = maxCostUsd; f.json = json;
+        if (!resume.isNew()) {
+            f.continueJob = resume.jobId();
+            f.resumeFrom = resume.checkpointId();
+            f.interactive = resume.answer();
+        }
+        return f;
+    }
+
     @Option(names = "--config", paramLabel = "<configPath>",
             description = "Path or raw.githubusercontent.com URL of perstack.toml (default: search upward from the current directory)")
     String config;
@@ -74,6 +93,10 @@ final class RunFlags {
     @Option(names = "--workspace", paramLabel = "<workspace>",
             description = "Workspace directory given to skills and file tools (default: current directory)")
     String workspace;
+
+    @Option(names = "--json",
+            description = "Print every event as one JSON line even when stdout is a terminal (default: a live view on a terminal, JSON lines otherwise)")
+    boolean json;
 
     @Option(names = "--max-cost-usd", paramLabel = "<amount>",
             description = "Stop the job when its estimated cost reaches this amount (default: maxCostUsd from perstack.toml, else no budget)")
