@@ -225,7 +225,7 @@ final class Invocation {
         });
         RunOptions options = new RunOptions(storage, List.of(new JsonLinesWriter(stdout)), control,
                 s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
-                startupFiles, requireLimits);
+                startupFiles, requireLimits, locked.npmPackages());
         try {
             return Perstack.run(setting, checkpoint, options);
         } catch (UserError e) {
