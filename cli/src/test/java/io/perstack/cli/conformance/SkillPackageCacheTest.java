@@ -187,8 +187,8 @@ class SkillPackageCacheTest {
             String version = "@2026\\.8\\.\\d+ for skill memory";
             assertThat(install.stderr()).containsPattern("Installing " + PACKAGE + version + "\\.\\.\\.")
                     .containsPattern("Installed " + PACKAGE + version + " in \\d+\\.\\d s");
-            String lock = Files.readString(dir.resolve("perstack.lock"));
-            assertThat(lock).containsPattern("\\[npmPackages\\]\\s+\"" + PACKAGE + "@2026\\.8\" = \"2026\\.8\\.\\d+\"");
+            assertThat(io.perstack.skills.lock.Lockfile.read(dir.resolve("perstack.lock")).npmPackages())
+                    .hasEntrySatisfying(PACKAGE + "@2026.8", v -> assertThat(v).matches("2026\\.8\\.\\d+"));
 
             CliRun run = cli(s, cache).env("npm_config_registry", "https://127.0.0.1:9/")
                     .run("run", "mem", "Read the graph");
