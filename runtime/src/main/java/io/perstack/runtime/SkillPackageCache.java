@@ -1,7 +1,7 @@
 package io.perstack.runtime;
 
+import io.perstack.sandbox.packages.NpmClient;
 import io.perstack.skills.packages.CachedNpmPackages;
-import io.perstack.skills.packages.NpmClient;
 import io.perstack.skills.packages.PackageCache;
 import io.perstack.skills.packages.SkillPackages;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.perstack.skills.packages;
 
 import io.perstack.core.launch.LaunchSpec;
+import io.perstack.sandbox.packages.NpmClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,11 @@ public final class CachedNpmPackages implements SkillPackages {
         }
         // Never in the workspace: an .npmrc there is not the user's to trust.
         Path cwd = Files.createDirectories(cache.root());
-        return npm.resolve(spec, cwd);
+        String version = npm.resolve(spec.toString(), cwd);
+        if (!NpmPackageSpec.isExact(version)) {
+            throw new IOException("the registry gave no exact version for " + spec);
+        }
+        return version;
     }
 
     /** The exact version each spec was run with, to record in {@code perstack.lock}. */

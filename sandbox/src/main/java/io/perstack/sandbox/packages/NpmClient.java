@@ -1,4 +1,4 @@
-package io.perstack.skills.packages;
+package io.perstack.sandbox.packages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.core.json.Json;
@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * The host's {@code npm}, run by the trusted runtime: resolves a version and installs a package with lifecycle
  * scripts disabled, so installing never executes code from the package. It sees only the variables npm needs
  * (never a provider key) and runs in the directory it installs into, so no workspace {@code .npmrc} applies.
+ * It lives with the isolation backends because it is the one process the runtime starts on the host on purpose:
+ * npm itself is trusted, and nothing it installs runs until a sandbox starts it.
  */
 public final class NpmClient {
     private static final Duration VIEW_TIMEOUT = Duration.ofSeconds(60);
@@ -65,13 +67,16 @@ public final class NpmClient {
         return env;
     }
 
-    /** The exact version the registry gives for a range or tag (the highest match of a range). */
-    public String resolve(NpmPackageSpec spec, Path workingDirectory) throws IOException {
-        String out = run(List.of("view", spec.toString(), "version", "--json"), workingDirectory, VIEW_TIMEOUT);
+    /**
+     * The version the registry gives for {@code name@range} or {@code name@tag} (the highest match of a range), as
+     * npm printed it: the caller checks that it is an exact version before using it in a path.
+     */
+    public String resolve(String spec, Path workingDirectory) throws IOException {
+        String out = run(List.of("view", spec, "version", "--json"), workingDirectory, VIEW_TIMEOUT);
         JsonNode versions = Json.mapper().readTree(out.isBlank() ? "null" : out);
         JsonNode last = versions.isArray() && !versions.isEmpty() ? versions.get(versions.size() - 1) : versions;
         String version = last == null ? null : last.asText(null);
-        if (!NpmPackageSpec.isExact(version)) {
+        if (version == null) {
             throw new IOException("no published version of " + spec);
         }
         return version;
