@@ -8,6 +8,8 @@ import io.perstack.runtime.ToolCollection;
 import io.perstack.skills.lock.LockedExpert;
 import io.perstack.sandbox.RuntimeSelection;
 import io.perstack.skills.lock.Lockfile;
+import io.perstack.skills.packages.CachedNpmPackages;
+import io.perstack.skills.packages.SkillPackages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -73,17 +75,20 @@ final class InstallCommand implements Callable<Integer> {
         out.println("Found " + experts.size() + " expert(s)");
 
         Map<String, LockedExpert> entries = new LinkedHashMap<>();
+        // One package runner for all Experts: each package is installed once and its version recorded.
+        SkillPackages packages = ToolCollection.packages(backend, cwd);
         for (ExpertConfig expert : experts.values()) {
             out.println("Collecting tool definitions for " + expert.key() + "...");
             List<ToolDefinition> tools = ToolCollection.collect(expert, experts, new ToolCollection.Setting(
                     backend, cwd, environment.merged(), List.of(), cfg.perstackBaseSkillCommand(),
-                    System.getenv("PERSTACK_PROXY_URL"), InstallCommand::diagnose));
+                    System.getenv("PERSTACK_PROXY_URL"), InstallCommand::diagnose, packages));
             out.println("  Found " + tools.size() + " tool(s)");
             entries.put(expert.key(), LockedExpert.local(expert, tools));
         }
         Path file = cfg.source().toAbsolutePath().getParent().resolve(Lockfile.FILE_NAME);
         Lockfile lock = new Lockfile(Lockfile.FORMAT_VERSION, System.currentTimeMillis(),
-                cfg.source().getFileName().toString(), "sha256:" + cfg.sha256(), entries);
+                cfg.source().getFileName().toString(), "sha256:" + cfg.sha256(), entries,
+                packages instanceof CachedNpmPackages cached ? cached.resolved() : null);
         try {
             lock.write(file);
         } catch (IOException e) {

@@ -261,7 +261,7 @@ final class Invocation {
                 : List.of(listener);
         RunOptions options = new RunOptions(storage, listeners, control,
                 s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
-                startupFiles, requireLimits);
+                startupFiles, requireLimits, locked.npmPackages());
         try {
             return Perstack.run(setting, checkpoint, options);
         } catch (UserError e) {

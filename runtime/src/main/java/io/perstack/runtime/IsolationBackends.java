@@ -9,6 +9,7 @@ import io.perstack.sandbox.bwrap.Sandbox;
 import io.perstack.sandbox.bwrap.SandboxSettings;
 import io.perstack.sandbox.egress.JobAllowlist;
 import io.perstack.sandbox.local.LocalLauncher;
+import io.perstack.skills.packages.SkillPackages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,11 @@ final class IsolationBackends {
             return List.of();
         }
 
+        /** How stdio skills run their packages: from the package cache inside sandboxes, as configured elsewhere. */
+        default SkillPackages packages() {
+            return SkillPackages.NONE;
+        }
+
         /** Stops every launched process still running, so a cancelled run does not wait for them. */
         default void terminateRunning() {
         }
@@ -73,7 +79,7 @@ final class IsolationBackends {
         }
     }
 
-    record Bubblewrap(Sandbox sandbox) implements JobIsolation {
+    record Bubblewrap(Sandbox sandbox, SkillPackages packages) implements JobIsolation {
         @Override
         public ProcessLauncher launcher(String processName) {
             return sandbox.launcher(processName);
@@ -136,19 +142,20 @@ final class IsolationBackends {
      * @param startupFiles files a later run reads at its start, read-only (or absent) in every sandbox
      * @param requireLimits refuse to start a sandbox whose resource limits cannot all be enforced
      * @param events    receives the backend's runtime events ({@code proxyAccess})
+     * @param packages  how sandboxed skills run their packages from the cache
      */
     static JobIsolation open(RunSetting setting, Path workspace, List<Path> history, List<Path> envFiles,
                              List<Path> startupFiles, boolean requireLimits,
-                             Consumer<EventPayload.Runtime> events) {
+                             Consumer<EventPayload.Runtime> events, SkillPackages packages) {
         return open(setting.runtime(), setting.jobId(), setting.expertKey(), setting.experts(), setting.env(),
-                workspace, history, envFiles, startupFiles, requireLimits, events);
+                workspace, history, envFiles, startupFiles, requireLimits, events, packages);
     }
 
     /** The same for callers without a run setting ({@code perstack install} collecting tools). */
     static JobIsolation open(String runtime, String jobId, String expertKey, Map<String, ExpertConfig> experts,
                              Map<String, String> env, Path workspace, List<Path> history, List<Path> envFiles,
                              List<Path> startupFiles, boolean requireLimits,
-                             Consumer<EventPayload.Runtime> events) {
+                             Consumer<EventPayload.Runtime> events, SkillPackages packages) {
         return switch (runtime == null ? "" : runtime) {
             case RuntimeSelection.LOCAL -> new Local(workspace);
             case RuntimeSelection.SANDBOX -> {
@@ -157,7 +164,7 @@ final class IsolationBackends {
                 yield new Bubblewrap(Sandbox.prepare(new SandboxSettings(jobId, workspace, masked,
                         envFiles, JobAllowlist.of(expertKey, experts), null, null,
                         events::accept, null, env.getOrDefault("PATH", System.getenv("PATH")), startupFiles,
-                        requireLimits)));
+                        requireLimits)), packages);
             }
             default -> new Unavailable(workspace);
         };

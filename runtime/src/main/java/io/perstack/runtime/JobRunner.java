@@ -77,8 +77,13 @@ final class JobRunner {
         for (String name : List.of("perstack.toml", "perstack.lock", ".env", ".env.local")) {
             startup.add(workspace.resolve(name));
         }
+        // What a later run executes from the package cache must be out of reach of this job's sandboxes and tools.
+        SkillPackageCache packageCache = SkillPackageCache.forRuntime(setting.runtime(), workspace);
+        denied.addAll(packageCache.protect());
+        startup.addAll(packageCache.protect());
         this.isolation = IsolationBackends.open(setting, workspace, denied, options.maskedEnvFiles(), startup,
-                options.requireLimits(), p -> emitRuntime(currentRun, p));
+                options.requireLimits(), p -> emitRuntime(currentRun, p),
+                packageCache.packages(options.lockedPackages(), System.err::println));
         options.control().onCancel(isolation::terminateRunning);
         // What the model sees as its working directory: /workspace inside a sandbox (isolation.md §3).
         this.workingDirectory = isolation.visibleRoot();
@@ -93,7 +98,8 @@ final class JobRunner {
         // One environment builder for every launch path (SR-34): the same policy as exec, plus each skill's own
         // requiredEnv inside SkillSet; each skill gets its own launcher so egress decisions name it.
         this.mcp = new McpSetup(isolation::launcher, environment, workspace, setting.perstackBaseSkillCommand(),
-                new McpServer.RemoteAccess(null, setting.proxyUrl()), McpLimits.DEFAULT, Version.current(), null);
+                new McpServer.RemoteAccess(null, setting.proxyUrl()), McpLimits.DEFAULT, Version.current(), null,
+                isolation.packages());
         String provider = setting.providerConfig().providerName();
         this.cost = new CostMeter(ModelCatalog.price(provider, setting.model(), setting.pricing()),
                 existing == null || existing.estimatedCostUsd() == null ? 0 : existing.estimatedCostUsd());

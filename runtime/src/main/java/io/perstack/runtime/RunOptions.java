@@ -32,18 +32,29 @@ import java.util.function.Function;
  *                       {@code .env} and {@code .env.local} are always added.
  * @param requireLimits  the {@code sandbox} runtime refuses to start when a resource limit cannot be enforced
  *                       (docs/sandbox.md §5)
+ * @param lockedPackages exact package versions recorded in {@code perstack.lock}, by the skill's package spec
  */
 public record RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
                          Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
                          Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools,
-                         List<Path> startupFiles, boolean requireLimits) {
+                         List<Path> startupFiles, boolean requireLimits, Map<String, String> lockedPackages) {
     public RunOptions {
+        lockedPackages = lockedPackages == null ? Map.of() : Map.copyOf(lockedPackages);
         listeners = List.copyOf(listeners);
         startupFiles = startupFiles == null ? List.of() : List.copyOf(startupFiles);
         maskedEnvFiles = maskedEnvFiles == null ? List.of() : List.copyOf(maskedEnvFiles);
         control = control == null ? RunControl.none() : control;
         llm = llm == null ? RunOptions::providerClient : llm;
         lockedTools = lockedTools == null ? expert -> null : lockedTools;
+    }
+
+    /** Without package versions from a lockfile. */
+    public RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
+                      Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
+                      Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools,
+                      List<Path> startupFiles, boolean requireLimits) {
+        this(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools, startupFiles, requireLimits,
+                null);
     }
 
     /** Without start-up files beyond the workspace's own. */

@@ -10,6 +10,8 @@ import io.perstack.skills.base.BaseSkillHost;
 import io.perstack.skills.mcp.McpLimits;
 import io.perstack.skills.mcp.McpServer;
 import io.perstack.skills.mcp.McpSetup;
+import io.perstack.skills.packages.CachedNpmPackages;
+import io.perstack.skills.packages.SkillPackages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,23 +37,45 @@ public final class ToolCollection {
      * @param baseSkillCommand {@code perstackBaseSkillCommand}, or {@code null}
      * @param proxyUrl         {@code PERSTACK_PROXY_URL}, or {@code null}
      * @param events           runtime events of the skills (starting, connected, stderr)
+     * @param packages         runs sandboxed skills' packages from the cache and records the versions used (see
+     *                         {@link #packages(String, Path)}); {@code null} makes one per collection
      */
     public record Setting(String runtime, Path workspace, Map<String, String> env, List<String> extraEnvNames,
-                          List<String> baseSkillCommand, String proxyUrl, Consumer<EventPayload.Runtime> events) {}
+                          List<String> baseSkillCommand, String proxyUrl, Consumer<EventPayload.Runtime> events,
+                          SkillPackages packages) {
+        public Setting(String runtime, Path workspace, Map<String, String> env, List<String> extraEnvNames,
+                       List<String> baseSkillCommand, String proxyUrl, Consumer<EventPayload.Runtime> events) {
+            this(runtime, workspace, env, extraEnvNames, baseSkillCommand, proxyUrl, events, null);
+        }
+    }
+
+    /**
+     * One package runner for a whole {@code perstack install}, so that the versions every skill ran with can be
+     * written to the lock ({@link CachedNpmPackages#resolved()}); {@link SkillPackages#NONE} off the sandbox.
+     */
+    public static SkillPackages packages(String runtime, Path workspace) {
+        return SkillPackageCache.forRuntime(runtime, workspace.toAbsolutePath().normalize())
+                .packages(Map.of(), System.err::println);
+    }
 
     public static List<ToolDefinition> collect(ExpertConfig expert, Map<String, ExpertConfig> experts,
                                                Setting setting) {
         Path workspace = setting.workspace().toAbsolutePath().normalize();
+        SkillPackageCache cache = SkillPackageCache.forRuntime(setting.runtime(), workspace);
+        List<Path> startup = new ArrayList<>(List.of(workspace.resolve("perstack.toml"),
+                workspace.resolve("perstack.lock"), workspace.resolve(".env"), workspace.resolve(".env.local")));
+        startup.addAll(cache.protect());
+        SkillPackages packages = setting.packages() != null ? setting.packages()
+                : cache.packages(Map.of(), System.err::println);
         try (IsolationBackends.JobIsolation isolation = IsolationBackends.open(setting.runtime(), "install",
-                expert.key(), experts, setting.env(), workspace, List.of(), List.of(),
-                List.of(workspace.resolve("perstack.toml"), workspace.resolve("perstack.lock"),
-                        workspace.resolve(".env"), workspace.resolve(".env.local")), false, setting.events());
-             BaseSkillHost base = BaseSkillHost.open(workspace, isolation.visibleRoot(), List.of(), List.of(),
+                expert.key(), experts, setting.env(), workspace, cache.protect(), List.of(), startup, false,
+                setting.events(), packages);
+             BaseSkillHost base = BaseSkillHost.open(workspace, isolation.visibleRoot(), cache.protect(), List.of(),
                      isolation.launcher("exec"), isolation.environment(setting.env(), setting.extraEnvNames()))) {
             McpSetup mcp = new McpSetup(isolation::launcher,
                     isolation.environment(setting.env(), setting.extraEnvNames()), workspace,
                     setting.baseSkillCommand(), new McpServer.RemoteAccess(null, setting.proxyUrl()),
-                    McpLimits.DEFAULT, Version.current(), null);
+                    McpLimits.DEFAULT, Version.current(), null, isolation.packages());
             try (SkillSet skills = SkillSet.start(new SkillSet.Spec(expert, false, base,
                     key -> Optional.ofNullable(experts.get(key)), setting.events(), mcp))) {
                 List<ToolDefinition> tools = new ArrayList<>();

@@ -215,7 +215,7 @@ public final class SkillSet implements AutoCloseable {
                             + " failed to start: the selected runtime cannot launch skill processes");
                 }
                 McpServer server = new McpServer.Stdio(argv, new LaunchSpec(argv, setup.workingDirectory(), env,
-                        null, LaunchSpec.Stdin.PIPE), launcher);
+                        null, LaunchSpec.Stdin.PIPE), launcher, setup.packages());
                 yield new McpSkill(stdio.name(), server, stdio.pick(), stdio.omit(), spec.events(),
                         setup.limits(), setup.clientVersion(), locked, afterCall, effective.lazyInit() && !isBase,
                         redact);

@@ -18,9 +18,12 @@ import java.util.TreeMap;
  * @param timeout     wall-clock limit after which the whole process group is terminated; {@code null} for none
  *                    (long-lived MCP servers). Capped at {@link #MAX_TIMEOUT}.
  * @param stdin       whether the caller writes to the process's stdin or it reads {@code /dev/null}
+ * @param readOnly    host directories the process must be able to read (a skill's cached package install), shown
+ *                    by isolating backends read-only at the same path; set only by the runtime, never from model
+ *                    or configuration input
  */
 public record LaunchSpec(List<String> command, Path cwd, Map<String, String> environment, Duration timeout,
-                         Stdin stdin) {
+                         Stdin stdin, List<Path> readOnly) {
     /** The default of {@code exec} when the model gives no timeout (SR-17). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** No launched process may run longer than this with a timeout (SR-17). */
@@ -57,6 +60,23 @@ public record LaunchSpec(List<String> command, Path cwd, Map<String, String> env
             }
         }
         stdin = stdin == null ? Stdin.NULL : stdin;
+        readOnly = readOnly == null ? List.of() : List.copyOf(readOnly);
+        for (Path dir : readOnly) {
+            if (!dir.isAbsolute()) {
+                throw new IllegalArgumentException("read-only path must be absolute: " + dir);
+            }
+        }
+    }
+
+    /** Without read-only directories: what every launch but a cached skill package needs. */
+    public LaunchSpec(List<String> command, Path cwd, Map<String, String> environment, Duration timeout,
+                      Stdin stdin) {
+        this(command, cwd, environment, timeout, stdin, List.of());
+    }
+
+    /** The same launch running {@code other} instead, with {@code dirs} readable. */
+    public LaunchSpec withCommand(List<String> other, List<Path> dirs) {
+        return new LaunchSpec(other, cwd, environment, timeout, stdin, dirs);
     }
 
     public String program() {
@@ -71,6 +91,6 @@ public record LaunchSpec(List<String> command, Path cwd, Map<String, String> env
     @Override
     public String toString() {
         return "LaunchSpec[command=" + command + ", cwd=" + cwd + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", stdin=" + stdin + "]";
+                + ", timeout=" + timeout + ", stdin=" + stdin + ", readOnly=" + readOnly + "]";
     }
 }

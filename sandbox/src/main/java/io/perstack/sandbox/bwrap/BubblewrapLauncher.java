@@ -63,6 +63,8 @@ public final class BubblewrapLauncher implements ProcessLauncher {
         env.remove("PERSTACK_PROXY_URL");
         env.putAll(Sandbox.overrides(pathEntries(tools)));
         checkProgram(spec.program(), cwd, tools);
+        List<BwrapCommand.ToolBind> binds = new ArrayList<>(tools);
+        binds.addAll(readOnlyBinds(spec.readOnly()));
 
         List<AutoCloseable> undo = new ArrayList<>();
         ResourceLimits.Applied limits = null;
@@ -79,7 +81,7 @@ public final class BubblewrapLauncher implements ProcessLauncher {
 
             List<String> argv = BwrapCommand.argv(sandbox.host(), new BwrapCommand.Launch(cwd, listener.socket(),
                     limits.helperArguments(), limits.forwarderArguments(), masked(sandbox.settings()
-                    .maskedDirectories(), true), masked(sandbox.settings().maskedFiles(), false), pins, tools,
+                    .maskedDirectories(), true), masked(sandbox.settings().maskedFiles(), false), pins, binds,
                     spec.command()));
 
             // Values go through the environment, never the command line, where ps would show them (SR-15).
@@ -100,6 +102,23 @@ public final class BubblewrapLauncher implements ProcessLauncher {
             closeAll(undo);
             throw e;
         }
+    }
+
+    /**
+     * The runtime's read-only directories (a skill's cached package install, docs/sandbox.md §3) bound at their own
+     * path like a tool installation: read-only, and staged by the helper when only root can reach them.
+     */
+    private List<BwrapCommand.ToolBind> readOnlyBinds(List<Path> dirs) throws IOException {
+        List<BwrapCommand.ToolBind> binds = new ArrayList<>();
+        for (Path dir : dirs) {
+            Path real = dir.toRealPath();
+            // A link would bind something else than what the runtime checked; only plain directories are shown.
+            if (!real.equals(dir.toAbsolutePath().normalize()) || !Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("read-only directory " + dir + " is not a plain directory");
+            }
+            binds.add(new BwrapCommand.ToolBind(real, real.toString(), sandbox.stagingPlace(real, true)));
+        }
+        return binds;
     }
 
     /** The sandbox paths of the masked entries that exist as the expected kind inside the workspace. */

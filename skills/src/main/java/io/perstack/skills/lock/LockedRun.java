@@ -14,10 +14,21 @@ import java.util.function.Consumer;
  *
  * @param registryExperts Experts recorded from the registry and not defined locally, by key
  * @param toolsByExpert   usable tool definitions by Expert key, then by skill name
+ * @param npmPackages     exact versions of {@code npx} skill packages, by the package as the skill names it
  */
 public record LockedRun(Map<String, ExpertConfig> registryExperts,
-                        Map<String, Map<String, List<ToolDefinition>>> toolsByExpert) {
+                        Map<String, Map<String, List<ToolDefinition>>> toolsByExpert,
+                        Map<String, String> npmPackages) {
     public static final String STALE_WARNING = "perstack.lock is out of date; run perstack install";
+
+    public LockedRun {
+        npmPackages = npmPackages == null ? Map.of() : Map.copyOf(npmPackages);
+    }
+
+    public LockedRun(Map<String, ExpertConfig> registryExperts,
+                     Map<String, Map<String, List<ToolDefinition>>> toolsByExpert) {
+        this(registryExperts, toolsByExpert, null);
+    }
 
     /** A registry entry was altered after it was recorded (SR-48). */
     public static final class DigestMismatch extends Exception {
@@ -52,7 +63,8 @@ public record LockedRun(Map<String, ExpertConfig> registryExperts,
                 tools.put(entry.key(), entry.toolsBySkill());
             }
         }
-        return new LockedRun(registry, tools);
+        // Versions stay usable in a stale lock: a package spec that changed is simply not found among them.
+        return new LockedRun(registry, tools, lock.npmPackages());
     }
 
     /** For {@link io.perstack.skills.mcp.McpSetup#lockedTools()}: {@code null} when the Expert has no usable entry. */

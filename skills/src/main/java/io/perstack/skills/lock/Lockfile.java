@@ -24,9 +24,11 @@ import java.util.Map;
  *
  * @param configPath   file name of the config (basename only)
  * @param configDigest {@code sha256:<hex>} of the config bytes; {@code null} in locks without it
+ * @param npmPackages  the exact version each {@code npx} skill package ran with at install time, by the package as
+ *                     the skill names it ({@code name@range}); a run installs and runs that version
  */
 public record Lockfile(String version, long generatedAt, String configPath, String configDigest,
-                       Map<String, LockedExpert> experts) {
+                       Map<String, LockedExpert> experts, Map<String, String> npmPackages) {
     public static final String FILE_NAME = "perstack.lock";
     public static final String FORMAT_VERSION = "1";
     /** SR-36: a larger lock is refused before it is parsed. */
@@ -36,6 +38,14 @@ public record Lockfile(String version, long generatedAt, String configPath, Stri
 
     public Lockfile {
         experts = experts == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(experts));
+        npmPackages = npmPackages == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.TreeMap<>(npmPackages));
+    }
+
+    /** Without package versions (every {@code npx} skill names its own, or is resolved when it runs). */
+    public Lockfile(String version, long generatedAt, String configPath, String configDigest,
+                    Map<String, LockedExpert> experts) {
+        this(version, generatedAt, configPath, configDigest, experts, null);
     }
 
     /** A lock that cannot be used; the message is the reason shown after {@code Ignoring perstack.lock: }. */
@@ -76,8 +86,14 @@ public record Lockfile(String version, long generatedAt, String configPath, Stri
                 Map.Entry<String, JsonNode> e = it.next();
                 experts.put(e.getKey(), expert(e.getKey(), e.getValue()));
             }
+            Map<String, String> packages = new LinkedHashMap<>();
+            root.path("npmPackages").fields().forEachRemaining(p -> {
+                if (p.getValue().isTextual()) {
+                    packages.put(p.getKey(), p.getValue().asText());
+                }
+            });
             return new Lockfile(FORMAT_VERSION, root.path("generatedAt").asLong(), text(root, "configPath"),
-                    text(root, "configDigest"), experts);
+                    text(root, "configDigest"), experts, packages);
         } catch (RuntimeException e) {
             throw new Invalid(e.getMessage() == null ? e.toString() : e.getMessage());
         }
@@ -131,6 +147,10 @@ public record Lockfile(String version, long generatedAt, String configPath, Stri
                 .put("configPath", configPath);
         if (configDigest != null) {
             root.put("configDigest", configDigest);
+        }
+        if (!npmPackages.isEmpty()) {
+            ObjectNode packages = root.putObject("npmPackages");
+            npmPackages.forEach(packages::put);
         }
         ObjectNode all = root.putObject("experts");
         experts.forEach((key, e) -> {

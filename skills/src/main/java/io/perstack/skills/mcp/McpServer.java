@@ -2,6 +2,7 @@ package io.perstack.skills.mcp;
 
 import io.perstack.core.launch.LaunchSpec;
 import io.perstack.core.launch.ProcessLauncher;
+import io.perstack.skills.packages.SkillPackages;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 
@@ -14,10 +15,17 @@ public sealed interface McpServer {
      * @param argv     the skill's own command line, as reported in {@code skillStarting} (not the backend's wrapper)
      * @param spec     what the launcher starts: {@code argv}, the workspace as cwd and the skill's environment
      * @param launcher the isolation backend
+     * @param packages  turns {@code spec} into the launch of a cached package install, just before it starts
      */
-    record Stdio(List<String> argv, LaunchSpec spec, ProcessLauncher launcher) implements McpServer {
+    record Stdio(List<String> argv, LaunchSpec spec, ProcessLauncher launcher, SkillPackages packages)
+            implements McpServer {
         public Stdio {
             argv = List.copyOf(argv);
+            packages = packages == null ? SkillPackages.NONE : packages;
+        }
+
+        public Stdio(List<String> argv, LaunchSpec spec, ProcessLauncher launcher) {
+            this(argv, spec, launcher, SkillPackages.NONE);
         }
     }
 

@@ -3,6 +3,7 @@ package io.perstack.skills.mcp;
 import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.ProcessLauncher;
 import io.perstack.core.tool.ToolDefinition;
+import io.perstack.skills.packages.SkillPackages;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +24,26 @@ import java.util.function.Function;
  * @param clientVersion    the product version sent as MCP client info
  * @param lockedTools      tool definitions from {@code perstack.lock} for this Expert, by skill name; {@code null} when
  *                         the Expert has no usable lock entry (then servers are asked at start)
+ * @param packages         how stdio skills' packages are run from the backend's package cache
  */
 public record McpSetup(Function<String, ProcessLauncher> launchers, EnvironmentPolicy environment, Path workingDirectory,
                        List<String> baseSkillCommand, McpServer.RemoteAccess remote, McpLimits limits,
-                       String clientVersion, Map<String, List<ToolDefinition>> lockedTools) {
+                       String clientVersion, Map<String, List<ToolDefinition>> lockedTools,
+                       SkillPackages packages) {
     public McpSetup {
+        packages = packages == null ? SkillPackages.NONE : packages;
         baseSkillCommand = baseSkillCommand == null ? null : List.copyOf(baseSkillCommand);
         remote = remote == null ? McpServer.RemoteAccess.DEFAULT : remote;
         limits = limits == null ? McpLimits.DEFAULT : limits;
         lockedTools = lockedTools == null ? null : Map.copyOf(lockedTools);
+    }
+
+    /** Without a package cache: skills run their commands as configured. */
+    public McpSetup(Function<String, ProcessLauncher> launchers, EnvironmentPolicy environment, Path workingDirectory,
+                    List<String> baseSkillCommand, McpServer.RemoteAccess remote, McpLimits limits,
+                    String clientVersion, Map<String, List<ToolDefinition>> lockedTools) {
+        this(launchers, environment, workingDirectory, baseSkillCommand, remote, limits, clientVersion, lockedTools,
+                null);
     }
 
     /** No launcher and an empty environment: stdio skills cannot start; remote skills still can. */
@@ -47,6 +59,6 @@ public record McpSetup(Function<String, ProcessLauncher> launchers, EnvironmentP
 
     public McpSetup withLockedTools(Map<String, List<ToolDefinition>> locked) {
         return new McpSetup(launchers, environment, workingDirectory, baseSkillCommand, remote, limits, clientVersion,
-                locked);
+                locked, packages);
     }
 }

@@ -50,6 +50,8 @@ public final class McpSkill implements ToolSkill {
 
     private final Object lock = new Object();
     private CompletableFuture<McpConnection> starting;
+    /** Done once the skill's package is installed (or was not needed): the start limit counts from there. */
+    private final CompletableFuture<Void> prepared = new CompletableFuture<>();
     private volatile McpConnection connecting;
     private volatile List<ToolDefinition> tools;
     private volatile boolean connected;
@@ -120,6 +122,8 @@ public final class McpSkill implements ToolSkill {
                         result.complete(connect());
                     } catch (Throwable e) {
                         result.completeExceptionally(e);
+                    } finally {
+                        prepared.complete(null);
                     }
                 });
             }
@@ -129,6 +133,8 @@ public final class McpSkill implements ToolSkill {
 
     private McpConnection awaitStart(CompletableFuture<McpConnection> start) {
         try {
+            // Installing a package is bounded by npm's own timeouts; it is not part of the server's start.
+            prepared.get();
             return start.get(limits.start().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             McpConnection pending = connecting;
@@ -154,14 +160,26 @@ public final class McpSkill implements ToolSkill {
         if (closed) {
             throw failure("the run is shutting down");
         }
+        McpServer target = server;
         if (server instanceof McpServer.Stdio stdio) {
             events.accept(new EventPayload.SkillStarting(name, stdio.argv().getFirst(),
                     stdio.argv().subList(1, stdio.argv().size())));
+            try {
+                target = new McpServer.Stdio(stdio.argv(), stdio.packages().prepare(name, stdio.spec()),
+                        stdio.launcher());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw failure(e.getMessage() == null ? e.toString() : e.getMessage());
+            } finally {
+                prepared.complete(null);
+            }
+        }
+        if (closed) {
+            throw failure("the run is shutting down");
         }
         long t0 = System.nanoTime();
         McpConnection.Opened opened;
         try {
-            opened = McpConnection.open(name, server, relay, limits, version, c -> {
+            opened = McpConnection.open(name, target, relay, limits, version, c -> {
                 connecting = c;
                 if (closed) {
                     c.close();
