@@ -92,6 +92,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 1] callTools               <time>
                   [@perstack/base] exec
                     Args: {"command":"echo","args":["hi"],"env":{},"cwd":".","stdout":true,"stderr":false}
@@ -120,6 +122,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 2] startGeneration         <time>
 
                 [Step 2] retry                   <time>
@@ -127,6 +131,7 @@ class LogCommandTest {
                 or provide a response. Try again."}
 
                 [Step 2] continueToNextStep      <time>
+                  Checkpoint: <checkpoint>
 
                 [Step 3] startGeneration         <time>
 
@@ -139,11 +144,13 @@ class LogCommandTest {
                 [Step 3] finishToolCall          <time>
 
                 [Step 3] continueToNextStep      <time>
+                  Checkpoint: <checkpoint>
 
                 [Step 4] startGeneration         <time>
 
                 [Step 4] completeRun             <time>
                   Result: Done RED evil
+                  Checkpoint: <checkpoint>
 
                 ──────────────────────────────────────────────────
                 """);
@@ -163,6 +170,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 1] callTools               <time>
                   Tools: exec, readTextFile
 
@@ -185,6 +194,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 1] startRun                <time>
                   Query: "Inspect the workspace"
 
@@ -225,6 +236,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 1] resolveToolResults      <time>
                   ✓ exec: {"output":"hi\\n"}
                   ✗ readTextFile: {"error":"Error","message":"File missing...
@@ -269,8 +282,11 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 4] completeRun             <time>
                   Result: Done RED evil
+                  Checkpoint: <checkpoint>
 
                 ──────────────────────────────────────────────────
                 """);
