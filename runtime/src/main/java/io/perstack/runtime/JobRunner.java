@@ -61,11 +61,14 @@ final class JobRunner {
     private volatile RunSetting currentRun;
     private final String workingDirectory;
     private final CostMeter cost;
+    // A fresh job gets its record with its first run's startRun: a job that fails before it leaves none behind.
+    private final boolean fresh;
+    private boolean recorded;
     private Job job;
 
     JobRunner(RunSetting setting, RunOptions options, Job existing) {
         this.options = options;
-        this.emitter = new Emitter(options.storage(), options.listeners());
+        this.emitter = new Emitter(options.storage(), options.listeners(), this::persisted);
         this.llm = options.llm().apply(setting);
         Path workspace = setting.workspace().toAbsolutePath().normalize();
         List<Path> denied = new ArrayList<>();
@@ -102,7 +105,9 @@ final class JobRunner {
                 isolation.packages());
         String provider = setting.providerConfig().providerName();
         this.cost = new CostMeter(ModelCatalog.price(provider, setting.model(), setting.pricing()),
-                existing == null || existing.estimatedCostUsd() == null ? 0 : existing.estimatedCostUsd());
+                existing == null || existing.estimatedCostUsd() == null ? 0 : existing.estimatedCostUsd(),
+                existing == null ? Usage.ZERO : existing.usage());
+        this.fresh = existing == null;
         long now = System.currentTimeMillis();
         this.job = existing != null
                 ? existing.withStatus(JobStatus.RUNNING, null)
@@ -117,7 +122,6 @@ final class JobRunner {
         Checkpoint top = start == null || start.delegatedBy() == null ? start
                 : start.toBuilder().delegatedBy(null).build();
         try (isolation; baseSkill) {
-            storeJob();
             return loop(setting, top, null);
         }
     }
@@ -132,7 +136,7 @@ final class JobRunner {
         Checkpoint checkpoint = start;
         while (true) {
             Checkpoint result = executeRun(current, checkpoint);
-            progress(result, returnTo == null);
+            progress(result);
             if (returnTo != null && !continuesInChain(result, returnTo)) {
                 // A parallel child's chain ends here, however it ended; its parent decides what the job becomes.
                 storeJob();
@@ -376,7 +380,7 @@ final class JobRunner {
         RunInput answer = RunInput.answer(new RunInput.InteractiveToolCallResult(first.id(), first.toolName(),
                 first.skillName(), ((MessagePart.TextPart) first.result().getFirst()).text()));
         synchronized (this) {
-            job = job.withProgress(Math.max(job.totalSteps(), maxStep), usage, cost.estimate());
+            job = job.withProgress(Math.max(job.totalSteps(), maxStep), cost.usage(), cost.estimate());
         }
         return new ParallelReturn.Resume(parentStop.toBuilder().status(CheckpointStatus.STOPPED_BY_DELEGATE)
                 .stepNumber(maxStep).usage(usage).delegateTo(null).pendingToolCalls(pending.isEmpty() ? null : pending)
@@ -451,7 +455,7 @@ final class JobRunner {
         } finally {
             options.storage().endRun(s.jobId(), s.runId());
         }
-        progress(stopped, true);
+        progress(stopped);
         return stopped;
     }
 
@@ -463,18 +467,41 @@ final class JobRunner {
     // ---------------------------------------------------------------- job record
 
     /**
-     * Records a segment's end. Steps only grow (parallel children finish in any order); usage is taken only from
-     * the job's own chain, because a parallel child's usage counts from zero and reaches the job through its
-     * parent (runtime.md §10.3).
+     * The job's totals after a checkpoint (docs/storage.md): the highest step any run reached (parallel children
+     * finish in any order; a branch may restart below it), and the tokens and cost of every generation the job ran,
+     * which only grow. A checkpoint's own usage is not the job's: on a branch it counts from the older checkpoint.
      */
-    private synchronized void progress(Checkpoint result, boolean accountUsage) {
-        job = job.withProgress(Math.max(job.totalSteps(), result.stepNumber()),
-                accountUsage ? result.usage() : job.usage(), cost.estimate());
+    private synchronized void progress(Checkpoint result) {
+        job = job.withProgress(Math.max(job.totalSteps(), result.stepNumber()), cost.usage(), cost.estimate());
+    }
+
+    /**
+     * Keeps job.json in step with the history: written with the first startRun of this invocation, then at every
+     * checkpoint, so an interrupted or killed job says how far it got. One small atomic write per step: its size
+     * does not depend on the length of the history.
+     */
+    private void persisted(Event event) {
+        switch (event.payload()) {
+            case EventPayload.StartRun s -> {
+                synchronized (this) {
+                    if (!recorded) {
+                        storeJob();
+                    }
+                }
+            }
+            case EventPayload.WithCheckpoint c -> {
+                synchronized (this) {
+                    progress(c.checkpoint());
+                    storeJob();
+                }
+            }
+            default -> { }
+        }
     }
 
     private synchronized void status(JobStatus status, boolean finished) {
         job = job.withStatus(status, finished ? System.currentTimeMillis() : null);
-        options.storage().storeJob(job);
+        storeJob();
     }
 
     private void finish(JobStatus status) {
@@ -483,11 +510,19 @@ final class JobRunner {
 
     private synchronized void storeJob() {
         options.storage().storeJob(job);
+        recorded = true;
     }
 
-    /** Marks the job stopped by error after a thrown failure (runtime.md §12). */
+    /**
+     * Marks the job stopped by error after a thrown failure (runtime.md §12). A fresh job that failed before its first
+     * run started (unknown delegate, a skill that would not start) gets no record at all, as in the TypeScript
+     * implementation: it never ran, and must not become the latest job.
+     */
     synchronized void failed() {
+        if (fresh && !recorded) {
+            return;
+        }
         job = job.withStatus(JobStatus.STOPPED_BY_ERROR, System.currentTimeMillis());
-        options.storage().storeJob(job);
+        storeJob();
     }
 }

@@ -25,8 +25,9 @@ record EventQuery(StepFilter step, String type, boolean errors, boolean tools, b
      * @param shown                  the page plus its context, in stored order
      * @param matched                how many events passed the filters (before pagination)
      * @param matchedAfterPagination how many of those are on the page (context not counted)
+     * @param summary                totals over every match, not only the page
      */
-    record Selection(List<Event> shown, int matched, int matchedAfterPagination) {}
+    record Selection(List<Event> shown, int matched, int matchedAfterPagination, EventSummary summary) {}
 
     Selection select(List<Event> events) {
         List<Integer> matches = new ArrayList<>();
@@ -46,7 +47,9 @@ record EventQuery(StepFilter step, String type, boolean errors, boolean tools, b
         }
         List<Event> out = new ArrayList<>(shown.size());
         shown.stream().sorted().forEach(i -> out.add(events.get(i)));
-        return new Selection(out, matches.size(), page.size());
+        List<Event> matched = new ArrayList<>(matches.size());
+        matches.forEach(i -> matched.add(events.get(i)));
+        return new Selection(out, matches.size(), page.size(), EventSummary.of(matched));
     }
 
     private boolean accepts(Event e) {

@@ -18,7 +18,7 @@ final class JsonFormat {
         out.set("job", Json.mapper().valueToTree(view.job()));
         ArrayNode events = out.putArray("events");
         view.events().forEach(events::add);
-        LogView.Summary s = view.summary();
+        EventSummary s = view.summary();
         ObjectNode summary = out.putObject("summary").put("totalEvents", s.totalEvents())
                 .put("errorCount", s.errorCount()).put("toolCallCount", s.toolCallCount())
                 .put("delegationCount", s.delegationCount());

@@ -28,13 +28,21 @@ final class LogSource {
         this.storagePath = storagePath;
     }
 
-    /** The view, or empty when there is no such job (or no job at all): {@code No data found}. */
+    /**
+     * The view, or empty when no job was named and none is stored ({@code No data found}).
+     *
+     * @throws JobNotFound when {@code jobId} names no stored job
+     */
     Optional<LogView> read(String jobId, String runId, String checkpointId, EventQuery query) {
         requireId("job", jobId);
         requireId("run", runId);
         requireId("checkpoint", checkpointId);
         boolean latest = jobId == null;
         Job job = latest ? latestJob() : job(jobId);
+        if (job == null && !latest) {
+            throw new JobNotFound(jobId, storagePath,
+                    CloseMatches.of(jobId, storage.listJobs().stream().map(Storage.StoredJob::jobId).toList()));
+        }
         if (job == null) {
             return Optional.empty();
         }
@@ -69,7 +77,7 @@ final class LogSource {
         EventQuery.Selection selection = query.select(events);
         List<JsonNode> shown = selection.shown().stream().map(e -> (JsonNode) Json.mapper().valueToTree(e)).toList();
         return new LogView(job, checkpoint, checkpoints, runs, shown, selection.matched(),
-                selection.matchedAfterPagination(), latest, storagePath);
+                selection.matchedAfterPagination(), selection.summary(), latest, storagePath);
     }
 
     /** The latest job by start time; without any job record, the most recently modified job directory. */

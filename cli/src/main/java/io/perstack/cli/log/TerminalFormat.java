@@ -19,6 +19,7 @@ import java.util.Locale;
  */
 final class TerminalFormat {
     private static final String RULE = "─".repeat(50);
+    private static final int TYPE_COLUMN = 24;
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -47,7 +48,7 @@ final class TerminalFormat {
             lines.add("");
         }
         if (summary) {
-            LogView.Summary s = view.summary();
+            EventSummary s = view.summary();
             lines.add("Summary:");
             lines.add("  Total Events: " + s.totalEvents());
             lines.add("  Errors: " + s.errorCount());
@@ -61,8 +62,14 @@ final class TerminalFormat {
         if (!view.events().isEmpty()) {
             lines.add("Events:");
             lines.add(RULE);
-            for (JsonNode e : view.events()) {
-                event(e, verbose, lines);
+            int width = typeColumnWidth(view.events());
+            for (RunGroups.Group run : RunGroups.of(view.events())) {
+                lines.add("Run: " + safe(run.runId()) + (run.expertKey() == null ? "" : " (" + safe(run.expertKey())
+                        + ")"));
+                lines.add("");
+                for (JsonNode e : run.events()) {
+                    event(e, width, verbose, lines);
+                }
             }
             lines.add(RULE);
             if (view.matched() > view.matchedAfterPagination()) {
@@ -97,10 +104,22 @@ final class TerminalFormat {
         lines.add("Expert: " + safe(c.expert().key()));
     }
 
-    private static void event(JsonNode e, boolean verbose, List<String> lines) {
+    /**
+     * The type column: 24 wide as in the TypeScript CLI, wider when a shown type is longer, so that at least one space
+     * always parts the type from the time ({@code completeStreamingReasoning} is 26 characters).
+     */
+    private static int typeColumnWidth(List<JsonNode> events) {
+        int longest = 0;
+        for (JsonNode e : events) {
+            longest = Math.max(longest, safe(e.path("type").asText()).length());
+        }
+        return Math.max(TYPE_COLUMN, longest + 1);
+    }
+
+    private static void event(JsonNode e, int width, boolean verbose, List<String> lines) {
         String type = safe(e.path("type").asText());
         String step = e.path("stepNumber").canConvertToInt() ? e.path("stepNumber").asText() : "-";
-        lines.add("[Step " + step + "] " + type + " ".repeat(Math.max(0, 24 - type.length()))
+        lines.add("[Step " + step + "] " + type + " ".repeat(Math.max(1, width - type.length()))
                 + TIME.format(Instant.ofEpochMilli(e.path("timestamp").asLong())));
         switch (type) {
             case "startRun" -> {
@@ -133,7 +152,16 @@ final class TerminalFormat {
                     boolean failed = result.path("isError").asBoolean(false)
                             || text.toLowerCase(Locale.ROOT).startsWith("error");
                     String mark = failed ? "✗" : "✓";
-                    lines.add("  " + mark + " " + safe(result.path("toolName").asText()) + ": " + preview(text, 40));
+                    String tool = safe(result.path("toolName").asText());
+                    if (verbose) {
+                        // In full, line by line: each line stripped on its own, indented under the tool's name.
+                        lines.add("  " + mark + " " + tool + ":");
+                        for (String line : allText(result.path("result")).split("\n", -1)) {
+                            lines.add("    " + safe(line));
+                        }
+                    } else {
+                        lines.add("  " + mark + " " + tool + ": " + preview(text, 40));
+                    }
                 }
             }
             case "stopRunByError" -> {
@@ -145,6 +173,11 @@ final class TerminalFormat {
             case "completeRun" -> lines.add("  Result: " + preview(e.path("text").asText(), 80));
             case "retry" -> lines.add("  Reason: " + safe(e.path("reason").asText()));
             default -> { }
+        }
+        // The id to hand to --checkpoint or --resume-from; only events that persist a checkpoint carry one.
+        String checkpoint = e.path("checkpoint").path("id").asText("");
+        if (!checkpoint.isEmpty()) {
+            lines.add("  Checkpoint: " + safe(checkpoint));
         }
         lines.add("");
     }
@@ -163,6 +196,22 @@ final class TerminalFormat {
             }
         }
         return "";
+    }
+
+    /** Every text part among {@code parts} (tool result parts looked into), one after another on their own lines. */
+    private static String allText(JsonNode parts) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode p : parts) {
+            if ("textPart".equals(p.path("type").asText())) {
+                texts.add(p.path("text").asText());
+            } else if ("toolResultPart".equals(p.path("type").asText())) {
+                String inner = allText(p.path("contents"));
+                if (!inner.isEmpty()) {
+                    texts.add(inner);
+                }
+            }
+        }
+        return String.join("\n", texts);
     }
 
     private static String firstText(Message m) {

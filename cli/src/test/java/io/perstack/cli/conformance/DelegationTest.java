@@ -289,8 +289,8 @@ class DelegationTest {
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.stderr()).contains("Delegate expert \"nonexistent-expert\" not found in experts");
             assertThat(s.server().requests()).isEmpty();
-            assertThat(Files.readString(s.storage().resolve("jobs/invalid-delegate/job.json")))
-                    .contains("\"stoppedByError\"");
+            // It never reached its first step: no job record, as in the TypeScript implementation.
+            assertThat(s.storage().resolve("jobs/invalid-delegate/job.json")).doesNotExist();
         }
     }
 

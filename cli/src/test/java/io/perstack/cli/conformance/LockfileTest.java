@@ -44,8 +44,11 @@ class LockfileTest {
                     "Found 1 expert(s)", "Collecting tool definitions for e2e-lockfile...", "  Found 3 tool(s)",
                     "Generated " + lockPath);
             String text = Files.readString(lockPath);
-            assertThat(text).contains("version = '1'", "generatedAt = ", "configDigest = 'sha256:",
-                    "'e2e-lockfile'", "@perstack/base", "skillName", "inputSchema", "healthCheck", "echo");
+            // As the TypeScript implementation writes it: double-quoted strings, no literal ('…') strings.
+            assertThat(text).startsWith("version = \"1\"\ngeneratedAt = ").contains("configDigest = \"sha256:",
+                    "[experts.e2e-lockfile]", "[experts.e2e-lockfile.skills.\"@perstack/base\"]",
+                    "[[experts.e2e-lockfile.toolDefinitions]]", "skillName", "inputSchema", "healthCheck", "echo")
+                    .doesNotContain("= '");
             Lockfile lock = Lockfile.read(lockPath);
             LockedExpert entry = lock.experts().get("e2e-lockfile");
             assertThat(entry.source()).isEqualTo("local");

@@ -64,10 +64,12 @@ class LogCommandTest {
         return run;
     }
 
-    /** Replaces what differs between recordings: times, dates, the storage path and the final checkpoint id. */
+    /** Replaces what differs between recordings: times, dates, the storage path and generated run and checkpoint ids. */
     private String normalized(CliRun run) {
         return run.stdout().replace(scenario.storage().toString(), "<storage>")
                 .replace(finalCheckpointId(), "<checkpoint>")
+                .replaceAll("(?m)^  Checkpoint: [a-z0-9]{24}$", "  Checkpoint: <checkpoint>")
+                .replaceAll("(?m)^Run: [a-z0-9]{24} ", "Run: <run> ")
                 .replaceAll("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}", "<date>")
                 .replaceAll("\\d{2}:\\d{2}:\\d{2}", "<time>");
     }
@@ -90,6 +92,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 1] callTools               <time>
                   [@perstack/base] exec
                     Args: {"command":"echo","args":["hi"],"env":{},"cwd":".","stdout":true,"stderr":false}
@@ -118,6 +122,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 2] startGeneration         <time>
 
                 [Step 2] retry                   <time>
@@ -125,6 +131,7 @@ class LogCommandTest {
                 or provide a response. Try again."}
 
                 [Step 2] continueToNextStep      <time>
+                  Checkpoint: <checkpoint>
 
                 [Step 3] startGeneration         <time>
 
@@ -137,11 +144,13 @@ class LogCommandTest {
                 [Step 3] finishToolCall          <time>
 
                 [Step 3] continueToNextStep      <time>
+                  Checkpoint: <checkpoint>
 
                 [Step 4] startGeneration         <time>
 
                 [Step 4] completeRun             <time>
                   Result: Done RED evil
+                  Checkpoint: <checkpoint>
 
                 ──────────────────────────────────────────────────
                 """);
@@ -161,6 +170,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 1] callTools               <time>
                   Tools: exec, readTextFile
 
@@ -183,6 +194,8 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 1] startRun                <time>
                   Query: "Inspect the workspace"
 
@@ -202,8 +215,9 @@ class LogCommandTest {
     }
 
     @Test
-    void summaryCountsTheShownEvents() {
-        assertThat(normalized(log("--job", "logged", "--type", "resolveToolResults", "--summary"))).isEqualTo("""
+    void summaryCountsEveryMatchingEventNotOnlyThePage() {
+        assertThat(normalized(log("--job", "logged", "--type", "resolveToolResults", "--summary", "--take", "1")))
+                .isEqualTo("""
                 Storage: <storage>
 
                 Job: logged (completed)
@@ -222,14 +236,15 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 1] resolveToolResults      <time>
                   ✓ exec: {"output":"hi\\n"}
                   ✗ readTextFile: {"error":"Error","message":"File missing...
 
-                [Step 3] resolveToolResults      <time>
-                  ✓ todo: {"todos":[{"id":0,"title":"check logs","...
-
                 ──────────────────────────────────────────────────
+                (showing 1 of 2 matched events)
+                Use --take and --offset to paginate, or --take 0 for all
                 """);
     }
 
@@ -267,8 +282,11 @@ class LogCommandTest {
 
                 Events:
                 ──────────────────────────────────────────────────
+                Run: <run> (logger)
+
                 [Step 4] completeRun             <time>
                   Result: Done RED evil
+                  Checkpoint: <checkpoint>
 
                 ──────────────────────────────────────────────────
                 """);
@@ -340,8 +358,7 @@ class LogCommandTest {
     @Test
     void emptyStorageHasNoData() {
         Path empty = dir.resolve("empty");
-        for (List<String> args : List.of(List.of("--job", "nonexistent"), List.of("--errors"), List.of("--tools"),
-                List.of("--step", "1-3"))) {
+        for (List<String> args : List.of(List.of("--errors"), List.of("--tools"), List.of("--step", "1-3"))) {
             List<String> all = new ArrayList<>(List.of("log"));
             all.addAll(args);
             CliRun run = new PerstackCli(dir).env("PERSTACK_STORAGE_PATH", empty.toString())
@@ -350,6 +367,16 @@ class LogCommandTest {
             assertThat(run.stdout()).as(args.toString()).isEqualTo("No data found\n");
         }
         assertThat(empty).doesNotExist();
+    }
+
+    @Test
+    void unknownJobIsAnErrorThatNamesTheStorageAndSuggestsCloseIds() {
+        CliRun run = scenario.cli().run("log", "--job", "loged");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).contains("Error: Job loged not found in " + scenario.storage() + "\n",
+                "Did you mean: logged?");
     }
 
     @Test

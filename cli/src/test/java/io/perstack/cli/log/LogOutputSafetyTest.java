@@ -29,7 +29,8 @@ class LogOutputSafetyTest {
                 "expertKey", jobExpert, "timestamp", 1L, "jobId", "j", "runId", "r", "stepNumber", 4,
                 "text", text));
         Job job = new Job("j", JobStatus.COMPLETED, jobExpert, 4, null, Usage.ZERO, 0L, 1L, null);
-        return new LogView(job, null, List.of(), List.of(), List.of(complete), 1, 1, false, "/storage");
+        return new LogView(job, null, List.of(), List.of(), List.of(complete), 1, 1,
+                new EventSummary(1, 0, 0, 0, 4, 4), false, "/storage");
     }
 
     @Test

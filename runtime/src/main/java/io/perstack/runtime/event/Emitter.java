@@ -6,6 +6,7 @@ import io.perstack.runtime.RunListener;
 import io.perstack.runtime.RunNotice;
 import io.perstack.runtime.storage.Storage;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Sends each event to storage and listeners in the documented order: a checkpoint carried by the event is durable
@@ -14,10 +15,20 @@ import java.util.List;
 public final class Emitter {
     private final Storage storage;
     private final List<RunListener> listeners;
+    private final Consumer<Event> persisted;
 
     public Emitter(Storage storage, List<RunListener> listeners) {
+        this(storage, listeners, e -> { });
+    }
+
+    /**
+     * @param persisted called with each event once it (and its checkpoint) is stored and before any listener sees
+     *                  it: the job loop keeps the job record in step with the checkpoints there
+     */
+    public Emitter(Storage storage, List<RunListener> listeners, Consumer<Event> persisted) {
         this.storage = storage;
         this.listeners = List.copyOf(listeners);
+        this.persisted = persisted;
     }
 
     public void emit(Event event) {
@@ -27,6 +38,7 @@ public final class Emitter {
         if (event.isPersisted()) {
             storage.storeEvent(event);
         }
+        persisted.accept(event);
         for (RunListener l : listeners) {
             l.onEvent(event);
         }

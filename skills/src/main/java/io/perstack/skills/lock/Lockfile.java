@@ -142,6 +142,12 @@ public record Lockfile(String version, long generatedAt, String configPath, Stri
 
     // ------------------------------------------------------------------ writing
 
+    /**
+     * The lock as the TypeScript implementation writes it: double-quoted strings, and per table the keys in the order
+     * built here ({@code version}, {@code generatedAt}, {@code configPath}, then each Expert's {@code key},
+     * {@code name}, {@code version}, {@code description}, {@code instruction}, {@code delegates}, {@code tags}, its
+     * skills' tables and its {@code [[toolDefinitions]]}); the keys this implementation adds follow the original's.
+     */
     public String toToml() {
         ObjectNode root = Json.object().put("version", version).put("generatedAt", generatedAt)
                 .put("configPath", configPath);
@@ -184,12 +190,8 @@ public record Lockfile(String version, long generatedAt, String configPath, Stri
                 n.put("resolvedKey", e.resolvedKey());
             }
         });
-        try {
-            // TOML has no null: schema members that are JSON null are left out.
-            return TOML.writeValueAsString(withoutNulls(root));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write the lock as TOML", e);
-        }
+        // TOML has no null: schema members that are JSON null are left out.
+        return TomlWriter.write((ObjectNode) withoutNulls(root));
     }
 
     private static JsonNode withoutNulls(JsonNode node) {

@@ -102,4 +102,70 @@ class LockfileTest {
                 .hasMessage("the file is larger than 16777216 bytes");
         assertThatThrownBy(() -> Lockfile.parse("version = \"2\"")).hasMessageContaining("unsupported version");
     }
+
+    @Test
+    void aLockIsWrittenWithDoubleQuotedStringsInTheOriginalsLayout() {
+        ExpertConfig e = new ExpertConfig("my expert", "my expert", "1.2.0", null, "Greets", "Say hi.",
+                List.of("helper"), List.of(), Map.of("@perstack/base", SkillConfig.McpStdio.defaultBase()), List.of(),
+                null, null);
+        var schema = Json.tree("{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},"
+                + "\"required\":[\"name\"]}");
+        Lockfile lock = new Lockfile("1", 1712345678901L, "perstack.toml", "sha256:abc", Map.of("my expert",
+                LockedExpert.local(e, List.of(new ToolDefinition("@perstack/base", "greet", null, schema)))));
+
+        assertThat(lock.toToml()).isEqualTo("""
+                version = "1"
+                generatedAt = 1712345678901
+                configPath = "perstack.toml"
+                configDigest = "sha256:abc"
+
+                [experts."my expert"]
+                key = "my expert"
+                name = "my expert"
+                version = "1.2.0"
+                description = "Greets"
+                instruction = "Say hi."
+                delegates = [ "helper" ]
+                tags = []
+                source = "local"
+                digest = "%s"
+
+                [experts."my expert".skills."@perstack/base"]
+                name = "@perstack/base"
+                type = "mcpStdioSkill"
+                description = "Base skill"
+                pick = []
+                omit = []
+                command = "npx"
+                args = [ "-y", "@perstack/base" ]
+                requiredEnv = []
+                lazyInit = false
+
+                [[experts."my expert".toolDefinitions]]
+                skillName = "@perstack/base"
+                name = "greet"
+
+                [experts."my expert".toolDefinitions.inputSchema]
+                type = "object"
+                required = [ "name" ]
+
+                [experts."my expert".toolDefinitions.inputSchema.properties.name]
+                type = "string"
+                """.formatted(ExpertDefinitions.digest(e)));
+    }
+
+    @Test
+    void stringsAreEscapedAsTomlBasicStringsControlCharactersIncluded() throws Exception {
+        String awkward = "Say \"hi\" \\ path\nnext\ttab\r\b\f\u0000\u0001\u001f\u007f é 😀 \u0085";
+
+        assertThat(TomlWriter.string(awkward)).isEqualTo("\"Say \\\"hi\\\" \\\\ path\\nnext\\ttab\\r\\b\\f"
+                + "\\u0000\\u0001\\u001f\\u007f é 😀 \u0085\"");
+        assertThat(TomlWriter.string("lone \ud800 half")).isEqualTo("\"lone \ufffd half\"");
+        Lockfile lock = new Lockfile("1", 1, "perstack.toml", null,
+                Map.of("writer", LockedExpert.local(expert(awkward), List.of())));
+        String toml = lock.toToml();
+        assertThat(toml).doesNotContain("= '").contains("instruction = \"Say \\\"hi");
+        assertThat(toml.chars().filter(c -> (c < 0x20 && c != '\n') || c == 0x7f)).isEmpty();
+        assertThat(Lockfile.parse(toml).experts().get("writer").instruction()).isEqualTo(awkward);
+    }
 }
