@@ -3,6 +3,7 @@ package io.perstack.cli;
 import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.config.PerstackConfig;
 import io.perstack.core.event.EventPayload;
+import io.perstack.core.policy.TerminalText;
 import io.perstack.core.tool.ToolDefinition;
 import io.perstack.runtime.ToolCollection;
 import io.perstack.skills.lock.LockedExpert;
@@ -115,10 +116,22 @@ final class InstallCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Skill output during collection is diagnostics: stderr only, so stdout stays the command's product. */
+    /**
+     * Progress per skill and the skills' own output during collection: stderr only, so stdout stays the command's
+     * product. Names and lines come from configuration and skill processes, so they are stripped before printing.
+     */
     private static void diagnose(EventPayload.Runtime event) {
-        if (event instanceof EventPayload.SkillStderr line) {
-            System.err.println("[" + line.skillName() + "] " + line.message());
+        switch (event) {
+            case EventPayload.SkillStarting start -> System.err.println("  Starting skill "
+                    + TerminalText.oneLine(start.skillName()) + " (" + TerminalText.oneLine(start.command() + " "
+                    + String.join(" ", start.args())) + ")...");
+            case EventPayload.SkillConnected connected -> System.err.println("  Skill "
+                    + TerminalText.oneLine(connected.skillName()) + " answered in "
+                    + (connected.totalDurationMs() == null ? "?" : connected.totalDurationMs()) + " ms");
+            case EventPayload.SkillStderr line -> System.err.println("  [" + TerminalText.oneLine(line.skillName())
+                    + "] " + TerminalText.oneLine(line.message()));
+            default -> {
+            }
         }
     }
 }

@@ -43,6 +43,8 @@ class LockfileTest {
             assertThat(install.stdout().lines().toList()).containsExactly("Resolving experts...",
                     "Found 1 expert(s)", "Collecting tool definitions for e2e-lockfile...", "  Found 3 tool(s)",
                     "Generated " + lockPath);
+            assertThat(install.stderr()).contains("  Starting skill hostile (").containsPattern(
+                    "  Skill hostile answered in \\d+ ms");
             String text = Files.readString(lockPath);
             // As the TypeScript implementation writes it: double-quoted strings, no literal ('…') strings.
             assertThat(text).startsWith("version = \"1\"\ngeneratedAt = ").contains("configDigest = \"sha256:",
