@@ -12,6 +12,7 @@ import io.perstack.llm.ProviderSetupException;
 import io.perstack.llm.Providers;
 import io.perstack.runtime.Perstack;
 import io.perstack.runtime.RunInput;
+import io.perstack.core.policy.TerminalText;
 import io.perstack.runtime.RunListener;
 import io.perstack.runtime.RunOptions;
 import io.perstack.runtime.RunSetting;
@@ -210,9 +211,9 @@ final class Invocation {
         }
         try {
             return LockedRun.of(Lockfile.read(file), "sha256:" + config.sha256(), config.experts(),
-                    System.err::println);
+                    line -> System.err.println(TerminalText.visible(line)));
         } catch (Lockfile.Invalid e) {
-            System.err.println("Ignoring perstack.lock: " + e.getMessage());
+            System.err.println("Ignoring perstack.lock: " + TerminalText.visible(e.getMessage()));
             return none;
         } catch (LockedRun.DigestMismatch e) {
             throw new UserError(e.getMessage());

@@ -14,7 +14,7 @@ final class Warnings {
     void unreadable(Path path) {
         if (reported.add(path)) {
             // Looked up at report time so a redirected System.err (embedding, tests) receives it.
-            System.err.println("Skipping unreadable " + path);
+            System.err.println("Skipping unreadable " + io.perstack.core.policy.TerminalText.visible(String.valueOf(path)));
         }
     }
 }
