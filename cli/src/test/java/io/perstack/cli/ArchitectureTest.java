@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The module arrows of ARCHITECTURE.md, checked on the compiled main classes of every module. */
+/** The module arrows of docs/architecture.md, checked on the compiled main classes of every module. */
 class ArchitectureTest {
     private static final Map<String, List<String>> ALLOWED = Map.of(
             "core", List.of(),

@@ -1,2 +1,2 @@
-/** The HTTP API and dashboard over stored history (server.md); not built yet beyond its place in the layout. */
+/** The HTTP API and dashboard over stored history; not built yet beyond its place in the layout. */
 package io.perstack.server;
