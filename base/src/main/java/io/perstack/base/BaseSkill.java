@@ -20,7 +20,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The seventeen tools of {@code @perstack/base} (base-skill.md). Stateless apart from the open workspace: the todo
+ * The seventeen tools of {@code @perstack/base} (docs/base-skill.md). Stateless apart from the open workspace: the todo
  * list is passed into and returned from each call, so one instance serves parallel delegates. Failures are results
  * ({@code {"error":"Error","message":…}}), never exceptions.
  */

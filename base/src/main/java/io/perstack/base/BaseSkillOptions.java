@@ -15,7 +15,7 @@ import java.util.Map;
  * @param deniedPaths      directories refused like {@code perstack/} (the storage root when inside the workspace)
  * @param maskedEnvFiles   env files loaded for the run; refused and hidden from listings
  * @param launcher         the isolation backend's launcher for {@code exec}; {@code null} disables {@code exec}
- * @param environment      builds {@code exec}'s environment (skills.md §4)
+ * @param environment      builds {@code exec}'s environment (docs/skills.md §4)
  * @param inlineMedia      {@code true} in process (images and PDFs become inline parts); {@code false} in stdio mode
  * @param protectedPaths   entries the file tools may read but not change (what the sandbox mounts read-only)
  */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** base-skill.md §2.2 under every confinement mode: escapes, links and the refused folders (SR-18, SR-19). */
+/** docs/base-skill.md §2.2 under every confinement mode: escapes, links and the refused folders (SR-18, SR-19). */
 class ConfinementTest {
     private static final String SYMLINK = "Operation denied: target is a symbolic link";
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Behaviour, outputs and exact error texts of the file tools (base-skill.md §5), kernel-confined. */
+/** Behaviour, outputs and exact error texts of the file tools (docs/base-skill.md §5), kernel-confined. */
 class FileToolsTest {
     @TempDir
     Path ws;

@@ -10,7 +10,7 @@ import io.perstack.runtime.storage.Storage;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Which checkpoint a continuation starts from, and how {@code -i} turns the query into an answer (cli.md §3). */
+/** Which checkpoint a continuation starts from, and how {@code -i} turns the query into an answer (docs/cli.md §3). */
 final class CheckpointSelection {
     private CheckpointSelection() {}
 
@@ -42,7 +42,7 @@ final class CheckpointSelection {
                     + expertKey);
         }
         if (!f.interactive) {
-            // Checked here rather than left to the runtime (runtime.md §6), which would fail only after taking the
+            // Checked here rather than left to the runtime (docs/runtime.md §6), which would fail only after taking the
             // job and marking it stoppedByError: forgetting -i is a usage mistake, the job stays as it was.
             if (cp != null && (cp.status() == CheckpointStatus.STOPPED_BY_INTERACTIVE_TOOL
                     || cp.status() == CheckpointStatus.STOPPED_BY_DELEGATE)) {

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Where a command's configuration comes from: {@code --config} (a path or a raw.githubusercontent.com URL) or the
- * upward search, and the environment merged from the process and the {@code .env} files (config.md §1, §2).
+ * upward search, and the environment merged from the process and the {@code .env} files (docs/configuration.md §1, §2).
  * Every failure becomes a {@link UserError} so that no stack trace reaches the user.
  */
 final class ConfigSource {
@@ -57,7 +57,7 @@ final class ConfigSource {
         return ProtectedVariables.isProtected(name);
     }
 
-    /** Fetches a remote config under the rules of config.md §1: https, one host, no redirects, 30 s, 1 MiB. */
+    /** Fetches a remote config under the rules of docs/configuration.md §1: https, one host, no redirects, 30 s, 1 MiB. */
     static byte[] fetch(String url) {
         URI uri = PerstackToml.remoteUri(url);
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)

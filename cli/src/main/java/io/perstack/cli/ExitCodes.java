@@ -1,6 +1,6 @@
 package io.perstack.cli;
 
-/** Exit codes of cli.md §1. */
+/** Exit codes of docs/cli.md §1. */
 final class ExitCodes {
     static final int OK = 0;
     static final int FAILURE = 1;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code perstack install}: starts every skill of every Expert once and records their tool definitions in
- * {@code perstack.lock} next to the config (cli.md §6, config.md §9), so later runs need no server before its
+ * {@code perstack.lock} next to the config (docs/cli.md §6, docs/configuration.md §9), so later runs need no server before its
  * first tool call.
  */
 @Command(name = "install", mixinStandardHelpOptions = true,

@@ -187,7 +187,7 @@ final class Invocation {
     }
 
     /**
-     * The lock of skills.md §8: next to a local {@code --config}, else the first {@code perstack.lock} upward from
+     * The lock of docs/skills.md §8: next to a local {@code --config}, else the first {@code perstack.lock} upward from
      * the current directory; none for a remote config. An unusable lock is ignored with a warning; a registry entry
      * that fails its digest stops the command.
      */

@@ -55,7 +55,7 @@ public final class Main implements Runnable {
         }
         cli.setOut(new PrintWriter(System.out, true));
         cli.setErr(err);
-        // picocli's usage-error code 2 must become 1 (cli.md §1).
+        // picocli's usage-error code 2 must become 1 (docs/cli.md §1).
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine cmd = e.getCommandLine();
             printError(cmd.getErr(), e.getMessage());

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code perstack mcp …}: Perstack as an MCP server (cli.md §10). */
+/** {@code perstack mcp …}: Perstack as an MCP server (docs/cli.md §10). */
 @Command(name = "mcp", mixinStandardHelpOptions = true, description = "Serve Perstack over MCP (stdio).",
         subcommands = {McpCommand.BaseSkill.class})
 final class McpCommand implements Runnable {
@@ -18,7 +18,7 @@ final class McpCommand implements Runnable {
 
     /**
      * {@code perstack mcp base-skill [--workspace <dir>]}: the base skill's tools as a stdio MCP server, for
-     * {@code perstackBaseSkillCommand} (skills.md §5). stdout carries nothing but MCP.
+     * {@code perstackBaseSkillCommand} (docs/skills.md §5). stdout carries nothing but MCP.
      */
     @Command(name = "base-skill", mixinStandardHelpOptions = true,
             description = "Serve the @perstack/base tools as a stdio MCP server.")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code perstack run <expertKey> <query>}: headless run, every event as one JSON line on stdout (cli.md §2). */
+/** {@code perstack run <expertKey> <query>}: headless run, every event as one JSON line on stdout (docs/cli.md §2). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run an Expert: a live view on a terminal, else (and with --json) every event as one JSON line on stdout.")
 final class RunCommand implements Callable<Integer> {
@@ -83,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
         return invocation.signalExitCode();
     }
 
-    /** Collects argument validation problems into the {@code Validation failed:} format of cli.md §1. */
+    /** Collects argument validation problems into the {@code Validation failed:} format of docs/cli.md §1. */
     static final class ArgumentProblems {
         private final List<String> lines = new ArrayList<>();
 

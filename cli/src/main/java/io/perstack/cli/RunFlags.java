@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options shared by {@code run} and {@code start} (cli.md §2). Help texts state the real defaults. */
+/** The options shared by {@code run} and {@code start} (docs/cli.md §2). Help texts state the real defaults. */
 final class RunFlags {
     /**
      * These flags for one run of the terminal UI: a new job (the command line's job and continuation flags are for

@@ -5,7 +5,7 @@ import sun.misc.Signal;
 
 /**
  * SIGINT and SIGTERM cancel the run instead of killing the JVM, so skills are closed and storage flushed before the
- * process exits with 130 or 143 (runtime.md §16).
+ * process exits with 130 or 143 (docs/runtime.md §16).
  */
 final class Signals {
     private Signals() {}

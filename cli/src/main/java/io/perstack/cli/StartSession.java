@@ -23,7 +23,7 @@ import java.util.List;
  * it cancels the run as in {@code perstack run}.
  */
 final class StartSession {
-    /** No input for this long at the prompt after a run ends the session (cli.md: 60 seconds). */
+    /** No input for this long at the prompt after a run ends the session (docs/cli.md: 60 seconds). */
     private static final long IDLE_EXIT_MS = 60_000;
     private final TerminalSession terminal;
     private final RunFlags flags;

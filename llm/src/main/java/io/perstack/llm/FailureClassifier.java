@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
-/** Turns whatever a provider client threw into a classified {@link ProviderError} (providers.md §6). */
+/** Turns whatever a provider client threw into a classified {@link ProviderError} (docs/providers.md §6). */
 public final class FailureClassifier {
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 409, 429, 500, 502, 503, 504, 529);
     private static final Set<Integer> FATAL_STATUS = Set.of(400, 401, 403, 404, 413, 422);

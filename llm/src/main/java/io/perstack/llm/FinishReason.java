@@ -1,6 +1,6 @@
 package io.perstack.llm;
 
-/** Normalised finish reasons (providers.md §10); {@code raw} keeps the provider's own word for messages. */
+/** Normalised finish reasons (docs/providers.md §10); {@code raw} keeps the provider's own word for messages. */
 public record FinishReason(Kind kind, String raw) {
     public enum Kind { STOP, TOOL_CALLS, LENGTH, CONTENT_FILTER, OTHER }
 

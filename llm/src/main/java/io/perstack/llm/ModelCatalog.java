@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Known models: context windows (providers.md §7) and list prices in USD per million tokens (§8), looked up by
+ * Known models: context windows (docs/providers.md §7) and list prices in USD per million tokens (§8), looked up by
  * (provider, exact model id). Prices are estimates taken on {@link #PRICES_TAKEN}.
  */
 public final class ModelCatalog {

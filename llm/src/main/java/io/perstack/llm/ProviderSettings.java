@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * A provider's effective settings: the {@code [provider.setting]} values over the merged environment
- * (providers.md §2), resolved and checked once before any run starts. Holds credentials in memory only;
+ * (docs/providers.md §2), resolved and checked once before any run starts. Holds credentials in memory only;
  * {@link #toString()} never prints them.
  */
 public final class ProviderSettings {

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Creates the client of a provider; adapters are created on first use only and cached per (provider, hash of the
  * credentials and headers, base URL, proxy URL), so the runs of one job share a connection pool and, for Vertex,
- * an access token (providers.md §1).
+ * an access token (docs/providers.md §1).
  */
 public final class Providers {
     private static final Map<String, LlmClient> CACHE = new ConcurrentHashMap<>();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * Optional live checks (conformance.md §6): each runs only when its provider's credentials are in the environment,
+ * Optional live checks (docs/testing.md §6): each runs only when its provider's credentials are in the environment,
  * so CI and developer machines without keys skip them all. They cost real tokens; keep them few and small.
  */
 class LiveProviderTest {

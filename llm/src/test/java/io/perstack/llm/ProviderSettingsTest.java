@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** providers.md §2: which variables each provider needs, what the messages say, and the base-URL rule. */
+/** docs/providers.md §2: which variables each provider needs, what the messages say, and the base-URL rule. */
 class ProviderSettingsTest {
     @TempDir
     Path dir;

@@ -180,7 +180,7 @@ enum ProviderTarget {
         }
     }
 
-    /** Checks the request's reasoning options for {@code budget} (providers.md §4). */
+    /** Checks the request's reasoning options for {@code budget} (docs/providers.md §4). */
     void assertReasoningOptions(JsonNode body, ReasoningBudget budget) {
         int tokens = budget.tokenCount();
         boolean on = budget.enabled();
@@ -227,7 +227,7 @@ enum ProviderTarget {
 
     /**
      * The usage this provider must report for a reply scripted with input 100, output 20, cache read 30, cache
-     * write 10 and reasoning 5 (providers.md §5): cache writes are input, cache reads are cached input.
+     * write 10 and reasoning 5 (docs/providers.md §5): cache writes are input, cache reads are cached input.
      */
     Usage expectedUsage() {
         return switch (this) {

@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Which isolation backend a run's {@code runtime} setting stands for (isolation.md §2), prepared for one job. */
+/** Which isolation backend a run's {@code runtime} setting stands for (docs/isolation.md §2), prepared for one job. */
 final class IsolationBackends {
     private IsolationBackends() {}
 
     /**
      * The isolation of one job: launchers for {@code exec} and for each skill's process, the root the model sees,
      * and how launched processes get their environment. Closing it releases the backend's per-job resources
-     * (isolation.md §8).
+     * (docs/isolation.md §8).
      */
     sealed interface JobIsolation extends AutoCloseable {
         /**

@@ -42,7 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job loop of runtime.md §3: runs segments until the coordinator completes or a run stops, following
+ * The job loop of docs/runtime.md §3: runs segments until the coordinator completes or a run stops, following
  * delegations down and back up, and keeps the job record current.
  */
 final class JobRunner {
@@ -88,7 +88,7 @@ final class JobRunner {
                 options.requireLimits(), p -> emitRuntime(currentRun, p),
                 packageCache.packages(options.lockedPackages(), System.err::println));
         options.control().onCancel(isolation::terminateRunning);
-        // What the model sees as its working directory: /workspace inside a sandbox (isolation.md §3).
+        // What the model sees as its working directory: /workspace inside a sandbox (docs/isolation.md §3).
         this.workingDirectory = isolation.visibleRoot();
         EnvironmentPolicy environment = isolation.environment(setting.env(), setting.extraEnvNames());
         try {
@@ -117,7 +117,7 @@ final class JobRunner {
 
     /** Runs the job to its end and returns the coordinator's final checkpoint. */
     Checkpoint run(RunSetting setting, Checkpoint start) {
-        // A delegated child's checkpoint picked by the user runs as a top-level run (runtime.md §15): it has no
+        // A delegated child's checkpoint picked by the user runs as a top-level run (docs/runtime.md §15): it has no
         // parent to return to in this invocation.
         Checkpoint top = start == null || start.delegatedBy() == null ? start
                 : start.toBuilder().delegatedBy(null).build();
@@ -226,7 +226,7 @@ final class JobRunner {
         record Cancelled() implements ParallelReturn {}
     }
 
-    // ---------------------------------------------------------------- one segment (runtime.md §4)
+    // ---------------------------------------------------------------- one segment (docs/runtime.md §4)
 
     private Checkpoint executeRun(RunSetting setting, Checkpoint given) {
         ExpertConfig expert = setting.experts().get(setting.expertKey());
@@ -291,7 +291,7 @@ final class JobRunner {
                 payload));
     }
 
-    // ---------------------------------------------------------------- delegation (runtime.md §10)
+    // ---------------------------------------------------------------- delegation (docs/runtime.md §10)
 
     private RunSetting childSetting(RunSetting parent, DelegationTarget target) {
         return parent.forRun(Ids.next(), target.expert().key(), RunInput.text(target.query()),
@@ -334,7 +334,7 @@ final class JobRunner {
     }
 
     /**
-     * runtime.md §10.3: children run concurrently on virtual threads, each as its own chain; results are collected
+     * docs/runtime.md §10.3: children run concurrently on virtual threads, each as its own chain; results are collected
      * in delegation order.
      */
     private ParallelReturn runInParallel(RunSetting parentSetting, Checkpoint parentStop) {
@@ -404,7 +404,7 @@ final class JobRunner {
                     : new ChildOutcome(target, result, "Delegate " + key + " stopped with status "
                             + result.status().wire());
         } catch (ExecutionException e) {
-            // Storage failures stay fatal for the whole job (storage.md §3); anything else the child threw
+            // Storage failures stay fatal for the whole job (docs/storage.md §3); anything else the child threw
             // (a skill that would not start, a bad delegation) is that child's failure, reported to its parent.
             if (e.getCause() instanceof java.io.UncheckedIOException io) {
                 throw io;
@@ -514,7 +514,7 @@ final class JobRunner {
     }
 
     /**
-     * Marks the job stopped by error after a thrown failure (runtime.md §12). A fresh job that failed before its first
+     * Marks the job stopped by error after a thrown failure (docs/runtime.md §12). A fresh job that failed before its first
      * run started (unknown delegate, a skill that would not start) gets no record at all, as in the TypeScript
      * implementation: it never ran, and must not become the latest job.
      */

@@ -5,7 +5,7 @@ import io.perstack.core.model.Job;
 import io.perstack.runtime.storage.JobLock;
 
 /**
- * Entry point for running Experts from the JVM (runtime.md §17). The CLI is a client of this API like any
+ * Entry point for running Experts from the JVM (docs/runtime.md §17). The CLI is a client of this API like any
  * embedding application.
  */
 public final class Perstack {
@@ -23,7 +23,7 @@ public final class Perstack {
             try {
                 return runner.run(setting, checkpoint);
             } catch (RuntimeException e) {
-                // A cancelled job keeps status "running" at its last checkpoint (runtime.md §16), even when the
+                // A cancelled job keeps status "running" at its last checkpoint (docs/runtime.md §16), even when the
                 // interrupted work fails on its way out.
                 if (!options.control().isCancelled()) {
                     runner.failed();

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * @param maskedEnvFiles env files loaded for this invocation; file tools refuse them
  * @param storageRoot    the storage root, refused by file tools when it lies inside the workspace
  * @param lockedTools    tool definitions from {@code perstack.lock} for an Expert, by skill name, or {@code null}
- *                       when the lock has no usable entry for it (skills.md §8)
+ *                       when the lock has no usable entry for it (docs/skills.md §8)
  * @param startupFiles   files a later run reads when it starts (the config and lock files it would find, the env
  *                       files it would load), present or not: no sandbox of this job may write or create them
  *                       (docs/sandbox.md §4). The workspace's own {@code perstack.toml}, {@code perstack.lock},

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one run segment needs (runtime.md §2). {@code env} is the merged environment and lives in memory
+ * Everything one run segment needs (docs/runtime.md §2). {@code env} is the merged environment and lives in memory
  * only; {@link #toStored()} is the secret-free form written to {@code run-setting.json}.
  */
 public record RunSetting(
@@ -52,7 +52,7 @@ public record RunSetting(
     }
 
     /**
-     * A setting for embedding applications: the defaults of runtime.md §2 ({@code claude-sonnet-4-5} on Anthropic,
+     * A setting for embedding applications: the defaults of docs/runtime.md §2 ({@code claude-sonnet-4-5} on Anthropic,
      * reasoning {@code low}, 100 steps, 5 retries, 300000 ms, the {@code sandbox} runtime, the current directory as
      * workspace), a fresh job id and a fresh run id. The Expert key, the input and the Experts are required.
      */
@@ -173,7 +173,7 @@ public record RunSetting(
                 pricing);
     }
 
-    /** The stored form of storage.md §6: no credential, header value or environment value. */
+    /** The stored form of docs/storage.md §6: no credential, header value or environment value. */
     public Stored toStored(long now) {
         ProviderConfig.Setting s = providerConfig.setting();
         StoredProvider provider = new StoredProvider(providerConfig.providerName(), s.baseUrl(), s.organization(),

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * Starts an Expert's skills once through the chosen isolation backend and lists their tools after pick/omit, then
- * closes them: what {@code perstack install} records in the lock (cli.md §6). Delegate tools are left out; a run
+ * closes them: what {@code perstack install} records in the lock (docs/cli.md §6). Delegate tools are left out; a run
  * builds them from the Experts it resolves.
  */
 public final class ToolCollection {
@@ -32,7 +32,7 @@ public final class ToolCollection {
      *
      * @param runtime          the isolation backend name
      * @param workspace        working directory of skill processes
-     * @param env              the merged environment (each skill still receives only what skills.md §4 allows)
+     * @param env              the merged environment (each skill still receives only what docs/skills.md §4 allows)
      * @param extraEnvNames    {@code --env} names
      * @param baseSkillCommand {@code perstackBaseSkillCommand}, or {@code null}
      * @param proxyUrl         {@code PERSTACK_PROXY_URL}, or {@code null}

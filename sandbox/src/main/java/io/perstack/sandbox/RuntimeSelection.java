@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Chooses the isolation backend (isolation.md §2): flag &gt; {@code perstack.toml} &gt; default. The default is
+ * Chooses the isolation backend (docs/isolation.md §2): flag &gt; {@code perstack.toml} &gt; default. The default is
  * {@code sandbox} on Linux with a usable bubblewrap; otherwise there is no default and the command stops rather
  * than silently running without isolation.
  */
@@ -55,7 +55,7 @@ public final class RuntimeSelection {
         return checkSandbox(path, "The default runtime \"sandbox\"");
     }
 
-    /** bubblewrap on {@code PATH}, able to create namespaces, and the forwarder usable (isolation.md §2). */
+    /** bubblewrap on {@code PATH}, able to create namespaces, and the forwarder usable (docs/isolation.md §2). */
     private static String checkSandbox(String path, String subject) {
         Path bwrap = findOnPath("bwrap", path);
         if (bwrap == null) {

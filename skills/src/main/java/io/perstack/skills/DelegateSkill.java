@@ -7,7 +7,7 @@ import io.perstack.core.tool.ToolDefinition;
 import java.util.List;
 
 /**
- * A delegate Expert offered as one tool (runtime.md §10): named after the last {@code /}-segment of its name,
+ * A delegate Expert offered as one tool (docs/runtime.md §10): named after the last {@code /}-segment of its name,
  * described by its description, taking {@code {query}}. The loop starts a child run instead of calling it.
  */
 public record DelegateSkill(ExpertRef expert, ToolDefinition tool) implements Skill {

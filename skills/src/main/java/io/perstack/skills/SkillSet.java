@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The skills of one run segment, started in the documented order (skills.md §1) and routing each tool name to the
+ * The skills of one run segment, started in the documented order (docs/skills.md §1) and routing each tool name to the
  * one skill that provides it. A tool name offered twice is a start error, so no skill can shadow another's tools.
  */
 public final class SkillSet implements AutoCloseable {
@@ -302,7 +302,7 @@ public final class SkillSet implements AutoCloseable {
     }
 
     /**
-     * Closes every skill in parallel, each bounded (skills.md §9), then reports {@code skillDisconnected} for each
+     * Closes every skill in parallel, each bounded (docs/skills.md §9), then reports {@code skillDisconnected} for each
      * tool skill that had connected. Never throws.
      */
     @Override

@@ -3,7 +3,7 @@ package io.perstack.skills;
 import io.perstack.core.tool.ToolDefinition;
 import java.util.List;
 
-/** pick/omit (skills.md §6): drop names in {@code omit}, then keep only names in {@code pick}; empty = no-op. */
+/** pick/omit (docs/skills.md §6): drop names in {@code omit}, then keep only names in {@code pick}; empty = no-op. */
 public final class ToolFilter {
     private ToolFilter() {}
 

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * The documented fallback where the kernel cannot confine (Windows, or a JVM without native access): every
  * component is checked with {@code lstat} semantics ({@code NOFOLLOW_LINKS}) and the real path must lie under the
  * real root, then the operation runs on the path string. A concurrent swap between that check and the use is not
- * prevented (SR-20, security.md known limitations), which is why a warning is printed once per process.
+ * prevented (SR-20, SECURITY.md known limitations), which is why a warning is printed once per process.
  */
 public final class CheckedFileAccess implements FileAccess {
     static final String WARNING = "Warning: @perstack/base cannot confine file tools through the kernel on this "

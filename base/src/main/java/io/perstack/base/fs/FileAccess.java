@@ -21,7 +21,7 @@ public sealed interface FileAccess extends AutoCloseable permits KernelFileAcces
     /** Creates or truncates, then writes {@code data}; new files get mode 0644. */
     void write(List<String> path, byte[] data) throws FsException;
 
-    /** Replaces the content of an existing file in place (no temporary file, base-skill.md §2.3). */
+    /** Replaces the content of an existing file in place (no temporary file, docs/base-skill.md §2.3). */
     void overwrite(List<String> path, byte[] data) throws FsException;
 
     /** Appends to an existing file. */

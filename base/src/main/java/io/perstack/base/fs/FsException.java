@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * A failed file-system call, identified by its Linux errno value so the kernel path and the fallback report alike
- * and the tools can map each case to the exact texts of base-skill.md.
+ * and the tools can map each case to the exact texts of docs/base-skill.md.
  */
 public final class FsException extends IOException {
     public static final int EPERM = 1;

@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Linux confinement by the kernel (base-skill.md §2.3, SR-19). The root is opened once; every operation first
+ * Linux confinement by the kernel (docs/base-skill.md §2.3, SR-19). The root is opened once; every operation first
  * obtains a descriptor with {@code openat2(root, path, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
  * RESOLVE_NO_MAGICLINKS)} — or, where openat2 is missing, an {@code O_NOFOLLOW} walk one component at a time — and
  * then acts on that descriptor or on a single name relative to it. No path string is handed to a path-based call
@@ -51,7 +51,7 @@ public final class KernelFileAccess implements FileAccess {
     }
 
     /**
-     * Opens the root (following links once: a linked workspace is resolved at start, isolation.md §3).
+     * Opens the root (following links once: a linked workspace is resolved at start, docs/isolation.md §3).
      *
      * @param useOpenat2 {@code false} forces the component walk, as on kernels before 5.6
      */

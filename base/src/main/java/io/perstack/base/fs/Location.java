@@ -3,7 +3,7 @@ package io.perstack.base.fs;
 import java.util.List;
 
 /**
- * A path the model named, after the string rules of base-skill.md §2.2.
+ * A path the model named, after the string rules of docs/base-skill.md §2.2.
  *
  * @param parts   components relative to the workspace root; empty for the root
  * @param given   the path exactly as the model gave it

@@ -6,7 +6,7 @@ import java.time.Instant;
 public record Stat(Type type, long size, int mode, Instant accessed, Instant modified, Instant created) {
     public enum Type { FILE, DIRECTORY, SYMLINK, OTHER }
 
-    /** "Writable" in base-skill.md means the owner write bit: the runtime may run as root, which ignores modes. */
+    /** "Writable" in docs/base-skill.md means the owner write bit: the runtime may run as root, which ignores modes. */
     public boolean ownerWritable() {
         return (mode & 0200) != 0;
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The workspace as the file tools see it (base-skill.md §2): turns model paths into {@link Location}s under the
+ * The workspace as the file tools see it (docs/base-skill.md §2): turns model paths into {@link Location}s under the
  * rules checked in order (outside, history folder, env files), and performs operations through a {@link FileAccess}
  * that refuses symbolic links. On Linux that access is kernel-enforced; elsewhere it is the checked fallback.
  */
@@ -141,7 +141,7 @@ public final class Workspace implements AutoCloseable {
     }
 
     /**
-     * Applies the string rules of base-skill.md §2.2 in order. Symbolic links are refused later, by the
+     * Applies the string rules of docs/base-skill.md §2.2 in order. Symbolic links are refused later, by the
      * {@link FileAccess}, because only the file system knows where they are.
      */
     public Location locate(String given) throws AccessDenied {

@@ -1,2 +1,2 @@
-/** Workspace confinement of base-skill.md §2: path rules, then kernel-enforced access through descriptors. */
+/** Workspace confinement of docs/base-skill.md §2: path rules, then kernel-enforced access through descriptors. */
 package io.perstack.base.fs;

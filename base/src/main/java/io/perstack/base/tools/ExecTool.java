@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
-/** The {@code exec} tool of base-skill.md §4: no shell, a clean environment, a bounded time and bounded output. */
+/** The {@code exec} tool of docs/base-skill.md §4: no shell, a clean environment, a bounded time and bounded output. */
 public final class ExecTool {
     /** Each stream keeps this many bytes (10 MiB). */
     public static final int OUTPUT_LIMIT = 10 * 1024 * 1024;

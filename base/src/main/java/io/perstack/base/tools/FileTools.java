@@ -28,9 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The file tools of base-skill.md §5, acting only through the confined {@link Workspace}. */
+/** The file tools of docs/base-skill.md §5, acting only through the confined {@link Workspace}. */
 public final class FileTools {
-    /** Text tools read at most this much of a file (base-skill.md §2.3). */
+    /** Text tools read at most this much of a file (docs/base-skill.md §2.3). */
     public static final long TEXT_LIMIT = 64L * 1024 * 1024;
     static final long IMAGE_LIMIT = 15L * 1024 * 1024;
     static final long PDF_LIMIT = 30L * 1024 * 1024;
@@ -57,7 +57,7 @@ public final class FileTools {
 
     /**
      * @param inlineMedia in-process mode returns images and PDFs as inline parts; the stdio server returns
-     *                    {@code {path, mimeType, size}} and lets the runtime inline them (base-skill.md §7)
+     *                    {@code {path, mimeType, size}} and lets the runtime inline them (docs/base-skill.md §7)
      */
     public FileTools(Workspace workspace, boolean inlineMedia) {
         this.workspace = workspace;
@@ -539,7 +539,7 @@ public final class FileTools {
         return guessed != null ? guessed : "application/octet-stream";
     }
 
-    /** {@code 0 B}, else divided by 1024 until below 1024, two decimals (base-skill.md §5). */
+    /** {@code 0 B}, else divided by 1024 until below 1024, two decimals (docs/base-skill.md §5). */
     static String formatSize(long bytes) {
         if (bytes == 0) {
             return "0 B";

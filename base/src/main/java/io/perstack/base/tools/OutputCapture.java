@@ -51,7 +51,7 @@ final class OutputCapture {
         return done.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The kept text, with the truncation marker of base-skill.md §4 when output was cut. */
+    /** The kept text, with the truncation marker of docs/base-skill.md §4 when output was cut. */
     synchronized String text() {
         String text = kept.toString(StandardCharsets.UTF_8);
         if (total > limit) {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Names, input schemas and model-facing descriptions of the seventeen tools (base-skill.md §6). Field names and
+ * Names, input schemas and model-facing descriptions of the seventeen tools (docs/base-skill.md §6). Field names and
  * types match the TypeScript base skill so prompts carry over; the descriptions state the limits of this file.
  */
 public final class ToolCatalog {

@@ -1,2 +1,2 @@
-/** The seventeen tools of base-skill.md: their schemas and descriptions, file tools, {@code exec} and control tools. */
+/** The seventeen tools of docs/base-skill.md: their schemas and descriptions, file tools, {@code exec} and control tools. */
 package io.perstack.base.tools;

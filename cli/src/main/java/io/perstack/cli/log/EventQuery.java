@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Which events {@code log} shows: filters in the documented order (step, type, errors, tools, delegations,
- * expression), then offset and take, then context around what is left (cli.md §5).
+ * expression), then offset and take, then context around what is left (docs/cli.md §5).
  *
  * @param take    page size; 0 shows every match
  * @param context neighbours added on each side of every shown match, taken from the unfiltered sequence

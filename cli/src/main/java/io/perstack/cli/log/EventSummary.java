@@ -4,7 +4,7 @@ import io.perstack.core.event.Event;
 import java.util.List;
 
 /**
- * The {@code --summary} totals (cli.md §5). Computed over every event that passed the filters, before offset and take:
+ * The {@code --summary} totals (docs/cli.md §5). Computed over every event that passed the filters, before offset and take:
  * a summary of the page alone would say "100 events" for a history of 155.
  */
 record EventSummary(int totalEvents, int errorCount, int toolCallCount, int delegationCount, Integer minStep,

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code --filter}: {@code .path op value}, evaluated against an event's wire JSON (cli.md §5). {@code []} fans out
+ * {@code --filter}: {@code .path op value}, evaluated against an event's wire JSON (docs/cli.md §5). {@code []} fans out
  * over an array and the condition holds if any element matches; a missing field never matches; {@code ==} and
  * {@code !=} compare type and value; ordering operators hold only between numbers.
  *

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perstack.core.json.Json;
 
 /**
- * The JSON view of cli.md §5: {@code {job, events, summary, checkpoint?, checkpoints?, runs?, isLatestJob?,
+ * The JSON view of docs/cli.md §5: {@code {job, events, summary, checkpoint?, checkpoints?, runs?, isLatestJob?,
  * storagePath, totalEventsBeforeLimit, matchedAfterPagination}}, with events and checkpoints in wire form. The shared
  * JSON configuration escapes every C0 and C1 control character and every bidi or invisible formatting character
  * ({@code TerminalText.isUnsafe}), compact or pretty, so stored text cannot drive or reorder the terminal.

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code perstack log}: inspect stored history without calling an LLM (cli.md §5). */
+/** {@code perstack log}: inspect stored history without calling an LLM (docs/cli.md §5). */
 @Command(name = "log", mixinStandardHelpOptions = true,
         description = "View execution history and events for debugging (never calls an LLM).")
 public final class LogCommand implements Callable<Integer> {

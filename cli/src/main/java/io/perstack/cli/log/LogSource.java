@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds what {@code log} is asked about, in the resolution order of cli.md §5: {@code --checkpoint}, then
+ * Finds what {@code log} is asked about, in the resolution order of docs/cli.md §5: {@code --checkpoint}, then
  * {@code --run}, then {@code --job}, else the latest job. Reads only; takes no lock.
  */
 final class LogSource {

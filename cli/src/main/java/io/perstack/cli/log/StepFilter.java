@@ -3,7 +3,7 @@ package io.perstack.cli.log;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code --step}: one step, an open bound or an inclusive range (cli.md §5). Both bounds are inclusive here. */
+/** {@code --step}: one step, an open bound or an inclusive range (docs/cli.md §5). Both bounds are inclusive here. */
 record StepFilter(long min, long max) {
     private static final Pattern RANGE = Pattern.compile("(\\d+)-(\\d+)");
     private static final Pattern BOUND = Pattern.compile("(>=|<=|>|<)?(\\d+)");

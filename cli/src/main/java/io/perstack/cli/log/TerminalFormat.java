@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The terminal view of cli.md §5. Every value that comes from a model, a skill or storage is folded onto one line
+ * The terminal view of docs/cli.md §5. Every value that comes from a model, a skill or storage is folded onto one line
  * and stripped of control sequences, bidi controls and invisible formatting characters (SR-40); times are UTC.
  */
 final class TerminalFormat {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * C-15…C-20: {@code attemptCompletion} alone, with text, with remaining todos, and in a batch with other calls,
- * which run first (runtime.md §8.2); todo lists per conversation.
+ * which run first (docs/runtime.md §8.2); todo lists per conversation.
  */
 class AttemptCompletionTest {
     @TempDir

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * isolation.md §8 through the CLI: SIGINT and SIGTERM end the sandboxed processes of the job and remove its scratch
+ * docs/isolation.md §8 through the CLI: SIGINT and SIGTERM end the sandboxed processes of the job and remove its scratch
  * directory before the documented exit; after SIGKILL the sandboxes die with the runtime and the next job removes
  * what was left.
  */

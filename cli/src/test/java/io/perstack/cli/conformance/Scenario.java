@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * One conformance scenario: a temporary workspace with a {@code perstack.toml}, a scripted Anthropic server and the
- * real CLI in a child JVM pointed at it with a dummy key (conformance.md §1).
+ * real CLI in a child JVM pointed at it with a dummy key (docs/testing.md §1).
  */
 final class Scenario implements AutoCloseable {
     static final String DUMMY_KEY = "sk-ant-test-dummy";

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.core.json.Json;
 import org.junit.jupiter.api.Test;
 
-/** The {@code --step} and {@code --filter} grammar of cli.md §5, evaluated on event JSON. */
+/** The {@code --step} and {@code --filter} grammar of docs/cli.md §5, evaluated on event JSON. */
 class FilterGrammarTest {
     private static final JsonNode EVENT = Json.tree("""
             {"type":"callTools","stepNumber":3,"done":false,"ratio":0.5,"note":null,

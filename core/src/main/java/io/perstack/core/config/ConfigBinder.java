@@ -10,8 +10,8 @@ import org.tomlj.TomlTable;
 
 /**
  * Turns a syntactically valid TOML document into a {@link PerstackConfig}, checking the top-level keys,
- * {@code [provider]} and {@code [pricing]} (config.md §3, §4, §7) and delegating Experts to {@link ExpertBinder}.
- * Keys the schema does not know are ignored (config.md §1.1), as the TypeScript schema strips them.
+ * {@code [provider]} and {@code [pricing]} (docs/configuration.md §3, §4, §7) and delegating Experts to {@link ExpertBinder}.
+ * Keys the schema does not know are ignored (docs/configuration.md §1.1), as the TypeScript schema strips them.
  */
 final class ConfigBinder {
     static final List<String> PROVIDERS = List.of("anthropic", "google", "openai", "ollama", "azure-openai",
@@ -104,7 +104,7 @@ final class ConfigBinder {
     }
 
     /**
-     * Reads only the {@code setting} keys the provider understands (config.md §4 table); keys meant for another
+     * Reads only the {@code setting} keys the provider understands (docs/configuration.md §4 table); keys meant for another
      * provider are ignored like any unknown key.
      */
     private ProviderConfig.Setting setting(String provider, TomlTable t, KeyPath at) {

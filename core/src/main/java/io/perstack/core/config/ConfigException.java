@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A configuration that cannot be used. For schema problems the message is the stable shape scripts match
- * (config.md §1.1): {@code <label>: Validation failed:} and one {@code   - <dotted.path>: <message>} line per
+ * (docs/configuration.md §1.1): {@code <label>: Validation failed:} and one {@code   - <dotted.path>: <message>} line per
  * problem. TOML syntax errors use the same shape with line and column. The message is plain text for stderr; it
  * never carries a stack trace or a cause's description.
  */

@@ -17,7 +17,7 @@ import java.util.Optional;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
-/** {@code [experts."<key>"]} and their skills (config.md §5, §6), reporting into the shared {@link TomlFields}. */
+/** {@code [experts."<key>"]} and their skills (docs/configuration.md §5, §6), reporting into the shared {@link TomlFields}. */
 final class ExpertBinder {
     static final String BASE_SKILL = "@perstack/base";
     static final List<String> SKILL_TYPES =
@@ -133,7 +133,7 @@ final class ExpertBinder {
             List<String> args = fields.strings(t, at, "args", Integer.MAX_VALUE);
             List<String> requiredEnv = requiredEnv(name, t, at);
             Boolean lazyInit = fields.bool(t, at, "lazyInit");
-            // The base skill must be ready before the first generation, whatever the file says (config.md §6.1).
+            // The base skill must be ready before the first generation, whatever the file says (docs/configuration.md §6.1).
             boolean lazy = !name.equals(BASE_SKILL) && Boolean.TRUE.equals(lazyInit);
             return new SkillConfig.McpStdio(name, description, rule, pick, omit, command, packageName, args,
                     requiredEnv, allowedDomains, lazy);

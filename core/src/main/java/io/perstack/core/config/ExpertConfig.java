@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code [experts."<key>"]} (config.md §5). {@code skills} is {@code null} when the table is absent (the Expert then
+ * {@code [experts."<key>"]} (docs/configuration.md §5). {@code skills} is {@code null} when the table is absent (the Expert then
  * gets the default base skill); otherwise it keeps file order. {@code version} defaults to {@code 1.0.0}.
  */
 public record ExpertConfig(

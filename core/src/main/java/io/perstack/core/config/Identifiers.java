@@ -3,7 +3,7 @@ package io.perstack.core.config;
 import java.util.regex.Pattern;
 
 /**
- * The exact identifier rules of config.md §5.1. Patterns are used with {@code matches()}, which anchors at both ends;
+ * The exact identifier rules of docs/configuration.md §5.1. Patterns are used with {@code matches()}, which anchors at both ends;
  * {@code $} alone would also accept a trailing newline.
  */
 public final class Identifiers {

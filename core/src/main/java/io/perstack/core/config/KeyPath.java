@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Where a value sits in the file, printed as TOML key names joined by {@code .} with array indexes as numbers
- * (config.md §1.1). Keys are not quoted even when they contain dots; scripts match the plain form.
+ * (docs/configuration.md §1.1). Keys are not quoted even when they contain dots; scripts match the plain form.
  */
 record KeyPath(List<String> segments) {
     static final KeyPath ROOT = new KeyPath(List.of());

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A parsed and validated {@code perstack.toml}. Every optional top-level value is {@code null} when the file does
  * not set it, so the CLI can apply flag &gt; file &gt; default; {@link #experts()} keeps file order. The runtime default
- * ({@code runtime}) depends on the platform (isolation.md §2) and has no constant here.
+ * ({@code runtime}) depends on the platform (docs/isolation.md §2) and has no constant here.
  *
  * @param source the file it was read from, or {@code null} for a remote config
  * @param sha256 hex digest of the file bytes (for the lockfile's {@code configDigest})

@@ -25,7 +25,7 @@ import org.tomlj.TomlParseResult;
 import org.tomlj.TomlVersion;
 
 /**
- * Finding, reading and parsing {@code perstack.toml} (config.md §1). Every schema problem of a file is reported in
+ * Finding, reading and parsing {@code perstack.toml} (docs/configuration.md §1). Every schema problem of a file is reported in
  * one {@link ConfigException}; fetching a remote config is the CLI's job, the rules for its URL and its parsing are
  * here.
  */
@@ -141,7 +141,7 @@ public final class PerstackToml {
         return ConfigBinder.bind(result, source, sha256(bytes), label);
     }
 
-    /** The message of config.md §1 for a file or body over {@link #MAX_BYTES}. */
+    /** The message of docs/configuration.md §1 for a file or body over {@link #MAX_BYTES}. */
     public static ConfigException tooLarge(String label, long size) {
         return new ConfigException(label + " is too large (" + size + " bytes; limit " + MAX_BYTES + ")");
     }
@@ -152,7 +152,7 @@ public final class PerstackToml {
     }
 
     /**
-     * The URL of a remote config after the checks of config.md §1: parsable, https, host exactly
+     * The URL of a remote config after the checks of docs/configuration.md §1: parsable, https, host exactly
      * {@value #REMOTE_HOST}. The caller fetches it without following redirects and with the {@link #MAX_BYTES} cap.
      */
     public static URI remoteUri(String url) {

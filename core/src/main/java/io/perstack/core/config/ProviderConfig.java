@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * {@code [provider]}: the provider name and its {@code [provider.setting]} values; unset settings are {@code null}.
- * Credentials never come from here (providers.md §2). {@code headers} values are secrets.
+ * Credentials never come from here (docs/providers.md §2). {@code headers} values are secrets.
  */
 public record ProviderConfig(String providerName, Setting setting) {
 
@@ -23,7 +23,7 @@ public record ProviderConfig(String providerName, Setting setting) {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
         }
 
-        /** Header values are secrets (storage.md §6): only their names are printed. */
+        /** Header values are secrets (docs/storage.md §6): only their names are printed. */
         @Override
         public String toString() {
             return "Setting[baseUrl=" + baseUrl + ", headers=" + new java.util.TreeSet<>(headers.keySet())

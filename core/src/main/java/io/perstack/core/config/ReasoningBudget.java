@@ -3,7 +3,7 @@ package io.perstack.core.config;
 import java.util.Locale;
 
 /**
- * Native reasoning budget: a level ({@code none|minimal|low|medium|high}) or a token count (providers.md §4).
+ * Native reasoning budget: a level ({@code none|minimal|low|medium|high}) or a token count (docs/providers.md §4).
  * Exactly one of {@code level} and {@code tokens} is set.
  */
 public record ReasoningBudget(String level, Integer tokens) {

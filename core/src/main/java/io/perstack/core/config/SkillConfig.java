@@ -3,7 +3,7 @@ package io.perstack.core.config;
 import java.util.List;
 import java.util.Map;
 
-/** One entry of {@code [experts."<key>".skills]}, discriminated by {@code type} (config.md §6). */
+/** One entry of {@code [experts."<key>".skills]}, discriminated by {@code type} (docs/configuration.md §6). */
 public sealed interface SkillConfig {
     String name();
 
@@ -24,7 +24,7 @@ public sealed interface SkillConfig {
                     String command, String packageName, List<String> args, List<String> requiredEnv,
                     List<String> allowedDomains, boolean lazyInit) implements SkillConfig {
         /**
-         * The skill an Expert gets when its {@code skills} table is absent (config.md §6); the runtime serves it
+         * The skill an Expert gets when its {@code skills} table is absent (docs/configuration.md §6); the runtime serves it
          * in-process.
          */
         public static McpStdio defaultBase() {

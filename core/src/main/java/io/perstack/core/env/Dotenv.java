@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Loads {@code .env} files into the merged environment (config.md §8). Precedence is "first one wins": the real
+ * Loads {@code .env} files into the merged environment (docs/configuration.md §8). Precedence is "first one wins": the real
  * environment beats every file and an earlier file beats a later one, so a file in a cloned repository can never
  * replace a credential the user exported. Nothing is printed while loading.
  *

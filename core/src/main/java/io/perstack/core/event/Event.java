@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.perstack.core.json.EventJson;
 
 /**
- * An event: the header fields of events.md §1 plus a payload. Runtime events have no {@code expertKey} and no
+ * An event: the header fields of docs/events.md §1 plus a payload. Runtime events have no {@code expertKey} and no
  * {@code stepNumber}. Serialised flat: {@code {"type":..., "id":..., ..., <payload fields>}}.
  */
 @JsonSerialize(using = EventJson.Serializer.class)
@@ -13,7 +13,7 @@ import io.perstack.core.json.EventJson;
 public record Event(String id, String expertKey, long timestamp, String jobId, String runId, Integer stepNumber,
                     EventPayload payload) {
 
-    /** Runtime events never carry {@code expertKey} or {@code stepNumber} (events.md §1). */
+    /** Runtime events never carry {@code expertKey} or {@code stepNumber} (docs/events.md §1). */
     public Event {
         if (payload instanceof EventPayload.Runtime && !(payload instanceof EventPayload.Unknown)) {
             expertKey = null;

@@ -38,7 +38,7 @@ public sealed interface EventPayload permits EventPayload.State, EventPayload.St
     record StartRun(Checkpoint initialCheckpoint, List<Message> inputMessages) implements State {}
 
     /**
-     * {@code messages} in the wire form; the stored form (events.md §8, storage.md §5) carries {@code messageRef}
+     * {@code messages} in the wire form; the stored form (docs/events.md §8, docs/storage.md §5) carries {@code messageRef}
      * instead and readers expand it back.
      */
     record StartGeneration(List<Message> messages, MessageRef messageRef) implements State {

@@ -3,7 +3,7 @@ package io.perstack.core.id;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
-/** Ids: 24 characters {@code [a-z][a-z0-9]{23}} from a CSPRNG (runtime.md §1). */
+/** Ids: 24 characters {@code [a-z][a-z0-9]{23}} from a CSPRNG (docs/runtime.md §1). */
 public final class Ids {
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -133,9 +133,9 @@ public final class Json {
 
     private static ObjectMapper create() {
         JsonFactory factory = JsonFactory.builder()
-                // Stored lines may be up to 64 MiB (events.md §8); the default string limit is lower.
+                // Stored lines may be up to 64 MiB (docs/events.md §8); the default string limit is lower.
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-                // Characters outside the BMP are written as 4-byte UTF-8, not as \uD83D\uDE00 (events.md §6).
+                // Characters outside the BMP are written as 4-byte UTF-8, not as \uD83D\uDE00 (docs/events.md §6).
                 .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 // Lower-case hex, as JSON.stringify writes it, so every escape in a line looks the same.
                 .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)

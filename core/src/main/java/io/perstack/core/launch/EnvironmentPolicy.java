@@ -10,19 +10,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Builds the environment of every launched process from scratch (skills.md §4, SR-13–SR-15): the safe list copied
+ * Builds the environment of every launched process from scratch (docs/skills.md §4, SR-13–SR-15): the safe list copied
  * from the runtime's merged environment, the backend's overrides, the user's {@code --env} names, and then either one
  * skill's {@code requiredEnv} or the {@code exec} tool's input. Protected names can never come from the user side.
  *
  * @param source             the merged environment of the invocation (real environment plus loaded env files)
- * @param overrides          values the backend imposes (isolation.md §4); trusted, so they may set protected names
+ * @param overrides          values the backend imposes (docs/isolation.md §4); trusted, so they may set protected names
  * @param passThrough        names given with {@code --env}
  * @param inheritHostProxies whether proxy variables of the safe list are copied from {@code source}; isolated
  *                           backends never copy host proxy settings in
  */
 public record EnvironmentPolicy(Map<String, String> source, Map<String, String> overrides, List<String> passThrough,
                                 boolean inheritHostProxies) {
-    /** Exactly skills.md §4.1; {@code NODE_PATH} is deliberately absent (SEC-003). */
+    /** Exactly docs/skills.md §4.1; {@code NODE_PATH} is deliberately absent (SEC-003). */
     public static final List<String> SAFE_NAMES = List.of("PATH", "HOME", "SHELL", "TERM", "HTTP_PROXY",
             "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy", "PERSTACK_PROXY_URL",
             "NPM_CONFIG_PROXY", "NPM_CONFIG_HTTPS_PROXY");
@@ -74,7 +74,7 @@ public record EnvironmentPolicy(Map<String, String> source, Map<String, String> 
      * The environment of one skill process: {@link #common()} plus its own {@code requiredEnv} values, which reach
      * no other process (SR-15).
      *
-     * @throws EnvironmentException with the exact configuration error of skills.md §4.2/§4.3
+     * @throws EnvironmentException with the exact configuration error of docs/skills.md §4.2/§4.3
      */
     public Map<String, String> forSkill(String skillName, Collection<String> requiredEnv) {
         Map<String, String> env = common();

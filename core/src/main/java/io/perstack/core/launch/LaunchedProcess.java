@@ -21,7 +21,7 @@ public interface LaunchedProcess extends AutoCloseable {
     /** Completes once the process has exited and its process group has been killed. */
     CompletableFuture<ExitStatus> exit();
 
-    /** Ends the whole process tree: SIGTERM, then SIGKILL after {@link #GRACE_MILLIS} (isolation.md §1). */
+    /** Ends the whole process tree: SIGTERM, then SIGKILL after {@link #GRACE_MILLIS} (docs/isolation.md §1). */
     void terminate();
 
     /** Milliseconds between SIGTERM and SIGKILL. */

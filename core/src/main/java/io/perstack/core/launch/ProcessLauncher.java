@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Starts untrusted processes (MCP stdio skills, the base skill's {@code exec}) through one isolation backend
- * (isolation.md §1). Implementations never inherit the runtime's environment: a {@link LaunchSpec} carries the
+ * (docs/isolation.md §1). Implementations never inherit the runtime's environment: a {@link LaunchSpec} carries the
  * complete environment, and {@link LaunchedProcess#terminate()} ends the whole process tree.
  */
 public interface ProcessLauncher {

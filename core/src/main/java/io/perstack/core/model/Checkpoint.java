@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Snapshot of one Expert's state at the end of a step, in the compatible wire shape (runtime.md §1). The stored form
+ * Snapshot of one Expert's state at the end of a step, in the compatible wire shape (docs/runtime.md §1). The stored form
  * carries {@code messageRef} instead of {@code messages}; storage converts between the two.
  */
 public record Checkpoint(

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Extra state kept with a checkpoint (runtime.md §1 {@code metadata?{…}}): the Expert's todo list (runtime.md §14) and
+ * Extra state kept with a checkpoint (docs/runtime.md §1 {@code metadata?{…}}): the Expert's todo list (docs/runtime.md §14) and
  * any other keys, kept verbatim so metadata written by other implementations (for example {@code runtime}) survives a
  * read–write cycle.
  */

@@ -2,7 +2,7 @@ package io.perstack.core.model;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Status of a checkpoint (runtime.md §1). */
+/** Status of a checkpoint (docs/runtime.md §1). */
 public enum CheckpointStatus {
     INIT("init"),
     PROCEEDING("proceeding"),

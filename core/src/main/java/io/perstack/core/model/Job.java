@@ -1,6 +1,6 @@
 package io.perstack.core.model;
 
-/** One user task and its totals (runtime.md §1). */
+/** One user task and its totals (docs/runtime.md §1). */
 public record Job(String id, JobStatus status, String coordinatorExpertKey, int totalSteps, Integer maxSteps,
                   Usage usage, long startedAt, Long finishedAt, Double estimatedCostUsd) {
 

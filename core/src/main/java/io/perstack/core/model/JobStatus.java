@@ -2,7 +2,7 @@ package io.perstack.core.model;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Status of a job (runtime.md §1). */
+/** Status of a job (docs/runtime.md §1). */
 public enum JobStatus {
     RUNNING("running"),
     COMPLETED("completed"),

@@ -8,7 +8,7 @@ import io.perstack.core.model.MessagePart.ToolResultPart;
 import io.perstack.core.model.MessagePart.UserContent;
 import java.util.List;
 
-/** A message of the conversation history (events.md §5). {@code cache} flags prompt-caching candidates. */
+/** A message of the conversation history (docs/events.md §5). {@code cache} flags prompt-caching candidates. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Message.InstructionMessage.class, name = "instructionMessage"),

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** One part of a message; every part has an {@code id} and a {@code type} (events.md §5). */
+/** One part of a message; every part has an {@code id} and a {@code type} (docs/events.md §5). */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = MessagePart.TextPart.class, name = "textPart"),

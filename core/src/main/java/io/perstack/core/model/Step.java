@@ -2,7 +2,7 @@ package io.perstack.core.model;
 
 import java.util.List;
 
-/** One loop iteration of a run (events.md §5). Timestamps are epoch milliseconds. */
+/** One loop iteration of a run (docs/events.md §5). Timestamps are epoch milliseconds. */
 public record Step(
         int stepNumber,
         List<Message> inputMessages,

@@ -3,7 +3,7 @@ package io.perstack.core.model;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The base skill's todo list of one Expert conversation (runtime.md §14). */
+/** The base skill's todo list of one Expert conversation (docs/runtime.md §14). */
 public record Todo(int nextId, List<Item> items) {
     public static final Todo EMPTY = new Todo(0, List.of());
 

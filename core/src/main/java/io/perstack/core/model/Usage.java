@@ -1,7 +1,7 @@
 package io.perstack.core.model;
 
 /**
- * Token usage with the normalised meanings of providers.md §5; {@code totalTokens} is always
+ * Token usage with the normalised meanings of docs/providers.md §5; {@code totalTokens} is always
  * {@code inputTokens + cachedInputTokens + outputTokens} for values built here.
  */
 public record Usage(long inputTokens, long outputTokens, long reasoningTokens, long totalTokens,

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Replaces credentials in diagnostic text with {@code [REDACTED]} (events.md §10, SR-33): the values of environment
+ * Replaces credentials in diagnostic text with {@code [REDACTED]} (docs/events.md §10, SR-33): the values of environment
  * variables whose names mark them as secrets, {@code Authorization:} and {@code Bearer} values, URL user info, and
  * well-known token shapes. It is for text we pass on (skill stderr, logs, stored error messages); tool results are
  * never rewritten.

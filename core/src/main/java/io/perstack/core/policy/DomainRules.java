@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code allowedDomains} entries (config.md §6.5): validation when a config is loaded, normalisation, and the
+ * {@code allowedDomains} entries (docs/configuration.md §6.5): validation when a config is loaded, normalisation, and the
  * matching rule the egress proxy applies. Keeping all three here means the proxy can never match an entry the
  * loader would have read differently.
  */

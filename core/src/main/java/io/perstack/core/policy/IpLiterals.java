@@ -135,7 +135,7 @@ public final class IpLiterals {
     }
 
     /**
-     * True for destinations in the blocked ranges of isolation.md §5.3: unspecified, private, CGNAT, loopback,
+     * True for destinations in the blocked ranges of docs/isolation.md §5.3: unspecified, private, CGNAT, loopback,
      * link-local, multicast, reserved and broadcast IPv4; IPv6 unspecified, loopback, link-local, site-local, unique
      * local and multicast; and IPv4 addresses embedded in IPv6 (mapped, compatible, NAT64, 6to4).
      */

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Environment variable names that no configuration, flag or tool input may set for a skill or {@code exec}
- * (skills.md §4.2, SR-14). They change how a process loads code or reaches the network, so letting an Expert pick
+ * (docs/skills.md §4.2, SR-14). They change how a process loads code or reaches the network, so letting an Expert pick
  * their values would let it escape the environment the isolation backend builds.
  */
 public final class ProtectedVariables {

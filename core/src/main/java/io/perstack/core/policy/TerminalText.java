@@ -2,7 +2,7 @@ package io.perstack.core.policy;
 
 /**
  * Makes untrusted text (model output, tool results, stored events, names from a configuration) safe to write to a
- * terminal (security.md SR-40). Which characters are unsafe is decided here and nowhere else: {@link #isControl} and
+ * terminal (SECURITY.md SR-40). Which characters are unsafe is decided here and nowhere else: {@link #isControl} and
  * {@link #isInvisibleFormatting} are used by the text stripper below, by the visible escaping of error messages and
  * by the product's JSON writer ({@code core.json.Json}), so the three can never disagree.
  *

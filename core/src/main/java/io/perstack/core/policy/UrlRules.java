@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Rules for URLs written in configuration or the environment: remote skill endpoints, provider base URLs and the
- * registry base URL (config.md §3, §4, §6.2). Checks here look at the text only; the connect-time check of resolved
+ * registry base URL (docs/configuration.md §3, §4, §6.2). Checks here look at the text only; the connect-time check of resolved
  * addresses uses {@link #isBlockedAddress(InetAddress)} with the same ranges, so a public name that resolves to a
  * private address is caught there (DNS rebinding).
  */
@@ -132,7 +132,7 @@ public final class UrlRules {
         return IpLiterals.parse(h).map(IpLiterals::isLoopback).orElse(false);
     }
 
-    /** The connect-time check of a resolved address against isolation.md §5.3. */
+    /** The connect-time check of a resolved address against docs/isolation.md §5.3. */
     public static boolean isBlockedAddress(InetAddress address) {
         return IpLiterals.isBlocked(address);
     }

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every key of config.md read from real files into the records, and the defaults when keys are absent. */
+/** Every key of docs/configuration.md read from real files into the records, and the defaults when keys are absent. */
 class PerstackTomlParsingTest {
     @TempDir
     Path dir;
@@ -290,7 +290,7 @@ class PerstackTomlParsingTest {
 
     @Test
     void unknownKeysAreIgnoredSilentlyEvenWhereTheUserMeantSomethingElse() throws IOException {
-        // config.md §1: envPath written under [provider] becomes provider.envPath and has no effect.
+        // docs/configuration.md §1: envPath written under [provider] becomes provider.envPath and has no effect.
         PerstackConfig c = readText("""
                 temperature = 0.7
                 [provider]

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Every validation rule of config.md with its message, and the one-message-for-all-problems format. */
+/** Every validation rule of docs/configuration.md with its message, and the one-message-for-all-problems format. */
 class PerstackTomlValidationTest {
     private static final String SOLO = "[experts.\"solo\"]\ninstruction = \"Do it.\"\n";
 

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading env files into the merged environment (config.md §8) with real files. */
+/** Loading env files into the merged environment (docs/configuration.md §8) with real files. */
 class DotenvTest {
     @TempDir
     Path dir;

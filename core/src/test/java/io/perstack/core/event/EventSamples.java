@@ -4,7 +4,7 @@ import io.perstack.core.model.Samples;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One documented flat JSON sample per event type (events.md §2–§4), keyed by the wire {@code type}. */
+/** One documented flat JSON sample per event type (docs/events.md §2–§4), keyed by the wire {@code type}. */
 final class EventSamples {
     private EventSamples() {}
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonEncodingTest {
 
-    /** Every character that events.md §6 requires to be escaped. */
+    /** Every character that docs/events.md §6 requires to be escaped. */
     private static List<Character> mustEscape() {
         List<Character> out = new ArrayList<>();
         for (char c = 0x00; c <= 0x1f; c++) {

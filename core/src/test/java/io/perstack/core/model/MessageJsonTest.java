@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MessageJsonTest {
 
-    /** One documented sample per part type (events.md §5), keyed by the wire {@code type}. */
+    /** One documented sample per part type (docs/events.md §5), keyed by the wire {@code type}. */
     static final Map<String, String> PART_SAMPLES = new LinkedHashMap<>();
     static final Map<String, String> MESSAGE_SAMPLES = new LinkedHashMap<>();
 

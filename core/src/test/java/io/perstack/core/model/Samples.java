@@ -1,7 +1,7 @@
 package io.perstack.core.model;
 
 /**
- * Wire samples written from the field tables of events.md §5 and runtime.md §1 (field names exactly as documented).
+ * Wire samples written from the field tables of docs/events.md §5 and docs/runtime.md §1 (field names exactly as documented).
  * Larger samples are assembled from the smaller ones.
  */
 public final class Samples {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** allowedDomains rules of config.md §6.5 (SR-24, SR-25, SR-27, SR-28). */
+/** allowedDomains rules of docs/configuration.md §6.5 (SR-24, SR-25, SR-27, SR-28). */
 class DomainRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"example.com", "api.example.com", "*.example.com", "*.cdn.example.com", "a-b.example.com",

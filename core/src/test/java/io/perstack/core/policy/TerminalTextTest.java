@@ -143,7 +143,7 @@ class TerminalTextTest {
         assertThat(TerminalText.strip(text)).isEqualTo("ab");
         assertThat(TerminalText.visible(text)).isEqualTo("a\\u%04x\\u%04xb".formatted(
                 (int) Character.highSurrogate(tag), (int) Character.lowSurrogate(tag)));
-        // Jackson escapes one UTF-16 unit at a time, so these stay raw in JSON (security.md, known limits).
+        // Jackson escapes one UTF-16 unit at a time, so these stay raw in JSON (SECURITY.md, known limits).
         assertThat(Json.tree(Json.write(Map.of("t", text))).get("t").asText()).isEqualTo(text);
     }
 

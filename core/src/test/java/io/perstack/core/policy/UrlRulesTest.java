@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Endpoint, base-URL and address rules (config.md §4, §6.2; isolation.md §5.3). */
+/** Endpoint, base-URL and address rules (docs/configuration.md §4, §6.2; docs/isolation.md §5.3). */
 class UrlRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"https://mcp.example.com/sse", "https://mcp.example.com:8443/mcp?x=1",

@@ -109,7 +109,7 @@ final class MessagesRequest {
             if (!instructions.isEmpty()) {
                 g.writeArrayFieldStart("system");
                 for (int i = 0; i < instructions.size(); i++) {
-                    // The last system block carries the prompt-cache breakpoint (providers.md §3).
+                    // The last system block carries the prompt-cache breakpoint (docs/providers.md §3).
                     system(g, instructions.get(i), i == instructions.size() - 1);
                 }
                 g.writeEndArray();
@@ -138,7 +138,7 @@ final class MessagesRequest {
         return out.toByteArray();
     }
 
-    /** The thinking budget, or 0 when reasoning is off; the output limit must exceed it (providers.md §4). */
+    /** The thinking budget, or 0 when reasoning is off; the output limit must exceed it (docs/providers.md §4). */
     static int thinkingBudget(GenerationRequest request) {
         if (request.reasoning() == null || !request.reasoning().enabled()) {
             return 0;
@@ -338,7 +338,7 @@ final class MessagesRequest {
     }
 
     /**
-     * The tool's JSON Schema is sent unchanged (providers.md §3) with two exceptions Anthropic forces: the top must
+     * The tool's JSON Schema is sent unchanged (docs/providers.md §3) with two exceptions Anthropic forces: the top must
      * be an object schema, and it may not combine alternatives there ({@code anyOf}/{@code oneOf}/{@code allOf} at
      * the top are rejected with a 400, which would fail every generation of an Expert using such an MCP tool). Those
      * combinators are dropped; the properties, which describe every argument, stay.

@@ -199,7 +199,7 @@ final class MessagesStream {
                 default -> { }
             }
         }
-        // Cache writes are input; cache reads are the cached input (providers.md §5).
+        // Cache writes are input; cache reads are the cached input (docs/providers.md §5).
         Usage usage = Usage.of(inputTokens + cacheWriteTokens, cacheReadTokens, outputTokens, 0);
         return new GenerationResult(thinking, text.toString(), calls, finishReason(stopReason), usage);
     }

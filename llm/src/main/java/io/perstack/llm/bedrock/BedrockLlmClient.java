@@ -60,7 +60,7 @@ public final class BedrockLlmClient implements LlmClient {
                 BedrockLlmClient::usage);
     }
 
-    /** Like Anthropic: cache writes count as input, cache reads are the cached input (providers.md §5). */
+    /** Like Anthropic: cache writes count as input, cache reads are the cached input (docs/providers.md §5). */
     static Usage usage(ChatResponse response) {
         TokenUsage u = response.tokenUsage();
         if (u == null) {

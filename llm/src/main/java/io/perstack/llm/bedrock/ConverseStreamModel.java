@@ -120,7 +120,7 @@ final class ConverseStreamModel implements StreamingChatModel {
                 case SystemMessage s -> {
                     system.addObject().put("text", s.text());
                     if (anthropic) {
-                        // Prompt caching applies to the instruction message only (providers.md §3).
+                        // Prompt caching applies to the instruction message only (docs/providers.md §3).
                         system.addObject().putObject("cachePoint").put("type", "default");
                     }
                 }

@@ -100,7 +100,7 @@ public final class GeminiLlmClient implements LlmClient {
 
     /**
      * Gemini's prompt count includes cached content, and thoughts are counted apart from the candidates; ours
-     * exclude cache reads from input and include reasoning in output (providers.md §5).
+     * exclude cache reads from input and include reasoning in output (docs/providers.md §5).
      */
     static Usage usage(ChatResponse response) {
         TokenUsage u = response.tokenUsage();

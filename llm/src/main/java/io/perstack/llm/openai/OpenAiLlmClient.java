@@ -91,7 +91,7 @@ public final class OpenAiLlmClient implements LlmClient {
     }
 
     /**
-     * {@code reasoning_effort} for a budget (providers.md §4), or {@code null} when reasoning is off or the model
+     * {@code reasoning_effort} for a budget (docs/providers.md §4), or {@code null} when reasoning is off or the model
      * is not a reasoning model: OpenAI rejects the parameter for models such as {@code gpt-4.1}, and the default
      * budget is {@code low}, so sending it everywhere would break every non-reasoning model.
      */
@@ -114,7 +114,7 @@ public final class OpenAiLlmClient implements LlmClient {
                 || (m.startsWith("gpt-5") && !m.startsWith("gpt-5-chat"));
     }
 
-    /** OpenAI's prompt tokens include cached ones; ours do not (providers.md §5). */
+    /** OpenAI's prompt tokens include cached ones; ours do not (docs/providers.md §5). */
     static Usage usage(ChatResponse response) {
         TokenUsage u = response.tokenUsage();
         if (u == null) {

@@ -5,7 +5,7 @@ import io.perstack.core.model.Usage;
 
 /**
  * Job-level accumulator of what generations spent, shared by every run of a job, parallel children included
- * (runtime.md §13): tokens and, when the model has a price, the estimated cost. Both only ever grow, also across a
+ * (docs/runtime.md §13): tokens and, when the model has a price, the estimated cost. Both only ever grow, also across a
  * {@code --resume-from} branch, whose checkpoints count tokens from the older checkpoint (docs/storage.md).
  */
 public final class CostMeter {

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * Sends each event to storage and listeners in the documented order: a checkpoint carried by the event is durable
- * before anyone sees the event (events.md §7.2).
+ * before anyone sees the event (docs/events.md §7.2).
  */
 public final class Emitter {
     private final Storage storage;

@@ -10,7 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Writes every event as one compact JSON line (events.md §6), flushed per line. Writes are serialised so lines of
+ * Writes every event as one compact JSON line (docs/events.md §6), flushed per line. Writes are serialised so lines of
  * parallel runs never interleave. Each message is serialised once and its JSON reused in every later event that
  * repeats it.
  */

@@ -40,7 +40,7 @@ final class Messages {
 
     /**
      * Cuts each text part to {@code maxBytes} UTF-8 bytes at a character boundary and marks the cut
-     * (runtime.md §8.4).
+     * (docs/runtime.md §8.4).
      */
     static ToolResult capped(ToolResult result, int maxBytes) {
         List<ResultContent> out = null;

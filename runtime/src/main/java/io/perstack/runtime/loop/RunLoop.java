@@ -54,7 +54,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One run segment's state machine (runtime.md §5). Each state's logic returns exactly one event; an event carrying a
+ * One run segment's state machine (docs/runtime.md §5). Each state's logic returns exactly one event; an event carrying a
  * checkpoint is persisted before it is emitted; the event is then applied to the in-memory checkpoint and step.
  */
 public final class RunLoop {
@@ -70,7 +70,7 @@ public final class RunLoop {
         CALLING_INTERACTIVE_TOOL, CALLING_DELEGATE, FINISHING_STEP, STOPPED
     }
 
-    /** The call kinds of runtime.md §8.1, in the order tool calls are sorted. */
+    /** The call kinds of docs/runtime.md §8.1, in the order tool calls are sorted. */
     private enum Kind { MCP, DELEGATE, INTERACTIVE }
 
     /** Everything the loop reads; built by the run executor per segment. */
@@ -178,7 +178,7 @@ public final class RunLoop {
         };
     }
 
-    /** runtime.md §5.1: how each event changes the checkpoint and the step. */
+    /** docs/runtime.md §5.1: how each event changes the checkpoint and the step. */
     private void apply(EventPayload.State p) {
         switch (p) {
             case StartRun s -> {
@@ -272,7 +272,7 @@ public final class RunLoop {
         };
     }
 
-    /** runtime.md §6. */
+    /** docs/runtime.md §6. */
     private EventPayload.State init() {
         RunInput input = ctx.setting().input();
         CheckpointStatus status = checkpoint.status();
@@ -292,7 +292,7 @@ public final class RunLoop {
                     answer.text()));
             List<ToolCall> remaining = nullToEmpty(checkpoint.pendingToolCalls()).stream()
                     .filter(c -> !c.id().equals(answer.toolCallId())).toList();
-            // runtime.md §6: the field is removed when the answer resolved the last pending call.
+            // docs/runtime.md §6: the field is removed when the answer resolved the last pending call.
             List<ToolCall> pending = remaining.isEmpty() ? null : remaining;
             Checkpoint initial = checkpoint.toBuilder().pendingToolCalls(pending).partialToolResults(partial).build();
             return new StartRun(initial, List.of());
@@ -397,7 +397,7 @@ public final class RunLoop {
             return early;
         }
         try {
-            // A lazily started skill is awaited here, by the first request that needs its tools (skills.md §1).
+            // A lazily started skill is awaited here, by the first request that needs its tools (docs/skills.md §1).
             ctx.skills().tools();
         } catch (SkillStartException e) {
             return stopByError(new RunError("SkillInitError", e.getMessage(), null, false));
@@ -559,7 +559,7 @@ public final class RunLoop {
 
     // ---- tools
 
-    /** runtime.md §8.1–§8.2. */
+    /** docs/runtime.md §8.1–§8.2. */
     private EventPayload.State callTools() {
         List<ToolCall> pending = step.pendingToolCalls() != null ? step.pendingToolCalls()
                 : nullToEmpty(step.toolCalls());
@@ -695,7 +695,7 @@ public final class RunLoop {
         return null;
     }
 
-    /** runtime.md §10: build delegation targets and stop for the job loop to run the children. */
+    /** docs/runtime.md §10: build delegation targets and stop for the job loop to run the children. */
     private EventPayload.State delegate() {
         List<DelegationTarget> targets = new ArrayList<>();
         List<ToolCall> rest = new ArrayList<>();

@@ -7,7 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the instruction text of runtime.md §6 in the required order; wording is ours. */
+/** Builds the instruction text of docs/runtime.md §6 in the required order; wording is ours. */
 public final class Instruction {
     private static final String SEPARATOR = "\n\n---\n\n";
 

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * One JSONL file opened for appending whole lines. Appends are serialised per file (parallel runs never share a
  * file, but a run's runtime events may come from several threads). A torn tail left by a crash is cut back to the
- * last complete line on open so the next line does not glue onto it (storage.md §3).
+ * last complete line on open so the next line does not glue onto it (docs/storage.md §3).
  */
 final class AppendFile implements AutoCloseable {
     private static final int SCAN_CHUNK = 8192;

@@ -18,7 +18,7 @@ import java.util.Deque;
 import java.util.Set;
 
 /**
- * File operations with the durability and permission rules of storage.md §1 and §3: private modes on POSIX,
+ * File operations with the durability and permission rules of docs/storage.md §1 and §3: private modes on POSIX,
  * atomic replace (temporary file in the same directory, fsync, rename, fsync of the directory), and directory
  * entries made durable when a directory or file is created.
  */

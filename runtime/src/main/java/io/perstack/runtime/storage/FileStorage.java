@@ -35,7 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The filesystem backend of storage.md: one directory per job under {@code <root>/jobs}. The encoding is described
+ * The filesystem backend of docs/storage.md: one directory per job under {@code <root>/jobs}. The encoding is described
  * in {@code package-info.java}. Thread-safe: parallel delegated children write to different runs concurrently, and
  * every file's appends are serialised.
  */

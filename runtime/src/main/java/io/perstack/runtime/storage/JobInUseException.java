@@ -1,6 +1,6 @@
 package io.perstack.runtime.storage;
 
-/** Another writer holds the job (storage.md §7). */
+/** Another writer holds the job (docs/storage.md §7). */
 public final class JobInUseException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

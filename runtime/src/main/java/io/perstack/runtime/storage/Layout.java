@@ -4,7 +4,7 @@ import io.perstack.core.id.Ids;
 import java.nio.file.Path;
 
 /**
- * The paths of storage.md §1. Every id is validated before it becomes a path component, so no stored or
+ * The paths of docs/storage.md §1. Every id is validated before it becomes a path component, so no stored or
  * user-supplied id can reach outside its directory.
  */
 record Layout(Path root) {

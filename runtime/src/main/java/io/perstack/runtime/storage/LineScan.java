@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The complete lines of a JSONL file as a reader sees them: a final line without {@code '\n'} is a write in progress
- * or a crash during append and is left out (storage.md §3); a line longer than the stored-line limit is kept as
- * {@code null} so positions stay meaningful and the caller can report it (events.md §8).
+ * or a crash during append and is left out (docs/storage.md §3); a line longer than the stored-line limit is kept as
+ * {@code null} so positions stay meaningful and the caller can report it (docs/events.md §8).
  *
  * @param lines   one entry per complete line, {@code null} for an oversized one
  * @param missing whether the file did not exist

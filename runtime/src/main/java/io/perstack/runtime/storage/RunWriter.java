@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The write side of one run directory: its three JSONL files and what its message log already covers. The log is
  * told the run's full history at every checkpoint and appends only the messages beyond {@link #known}, which is what
- * keeps a step's cost independent of the history's length (storage.md §5).
+ * keeps a step's cost independent of the history's length (docs/storage.md §5).
  */
 final class RunWriter implements AutoCloseable {
     private static final ObjectWriter MESSAGE = Json.mapper().writerFor(Message.class);
@@ -199,7 +199,7 @@ final class RunWriter implements AutoCloseable {
      * (the crash came between appending them and renaming the checkpoint in). Nothing references those lines:
      * checkpoints are renamed in only after their lines are synced, and events store the history of a checkpoint
      * already written. The history now being recorded continues the last durable checkpoint, so where it departs
-     * from the log, the rest of the log is that uncommitted step: it is cut like a torn tail (storage.md §3), and
+     * from the log, the rest of the log is that uncommitted step: it is cut like a torn tail (docs/storage.md §3), and
      * the history is appended after the part they share.
      */
     private void cutUncommittedTail(List<Message> history) throws IOException {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a job's history is kept (storage.md). The runtime writes through the first group of methods while it holds
+ * Where a job's history is kept (docs/storage.md). The runtime writes through the first group of methods while it holds
  * the job's lock; readers ({@code log}, {@code serve}) use the second group without a lock. Every checkpoint and
  * event handed out is in wire form: histories stored by reference are expanded.
  *
@@ -35,7 +35,7 @@ public interface Storage {
 
     void storeJob(Job job);
 
-    /** Writes the run setting exactly as given; the caller passes a form without secrets (storage.md §6). */
+    /** Writes the run setting exactly as given; the caller passes a form without secrets (docs/storage.md §6). */
     void storeRunSetting(String jobId, String runId, Object storedForm);
 
     /**
@@ -54,7 +54,7 @@ public interface Storage {
 
     /**
      * Every stored job, with or without a readable job record, most recently modified first: readers fall back to
-     * it for histories whose {@code job.json} is missing (cli.md §5).
+     * it for histories whose {@code job.json} is missing (docs/cli.md §5).
      */
     List<StoredJob> listJobs();
 

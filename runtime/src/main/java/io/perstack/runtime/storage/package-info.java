@@ -1,8 +1,8 @@
 /**
- * History storage (storage.md): the {@link io.perstack.runtime.storage.Storage} SPI and its filesystem backend
+ * History storage (docs/storage.md): the {@link io.perstack.runtime.storage.Storage} SPI and its filesystem backend
  * {@link io.perstack.runtime.storage.FileStorage}.
  *
- * <h2>Encoding (storage.md §5 leaves it to the implementation)</h2>
+ * <h2>Encoding (docs/storage.md §5 leaves it to the implementation)</h2>
  * <ul>
  *   <li>{@code jobs/<jobId>/runs/<runId>/messages.jsonl} is the run's message log. Line 1 is the header
  *       {@code {"base":{"runId":"<run>","count":<n>}}} or {@code {"base":null}}; each further line is one message in

@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Parallel delegated children share one storage instance (storage.md §7). */
+/** Parallel delegated children share one storage instance (docs/storage.md §7). */
 class ConcurrencyTest {
     private static final String JOB = "job1";
 

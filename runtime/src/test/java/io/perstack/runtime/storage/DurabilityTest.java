@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Atomic replace, ordering, torn tails and unreadable data (storage.md §3, §8). */
+/** Atomic replace, ordering, torn tails and unreadable data (docs/storage.md §3, §8). */
 class DurabilityTest {
     private static final String JOB = "job1";
 

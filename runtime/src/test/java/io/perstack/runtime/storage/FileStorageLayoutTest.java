@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Layout, modes, ids and listings of storage.md §1, §2 and §8. */
+/** Layout, modes, ids and listings of docs/storage.md §1, §2 and §8. */
 class FileStorageLayoutTest {
     @TempDir
     Path temp;

@@ -16,7 +16,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One writer per job (storage.md §7). */
+/** One writer per job (docs/storage.md §7). */
 class JobLockTest {
     @TempDir
     Path root;

@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Histories written by the TypeScript implementation stay readable (storage.md §8). */
+/** Histories written by the TypeScript implementation stay readable (docs/storage.md §8). */
 class LegacyLayoutTest {
     private static final String JOB = "tsjob";
 

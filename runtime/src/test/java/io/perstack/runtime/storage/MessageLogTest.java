@@ -21,7 +21,7 @@ import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The message log of storage.md §5 and its six invariants. */
+/** The message log of docs/storage.md §5 and its six invariants. */
 class MessageLogTest {
     private static final String JOB = "job1";
 

@@ -18,7 +18,7 @@ import io.perstack.runtime.event.Emitter;
 import java.util.List;
 
 /**
- * Calls storage the way the run loop does (runtime.md §5): {@code beginRun} with the checkpoint the run starts from,
+ * Calls storage the way the run loop does (docs/runtime.md §5): {@code beginRun} with the checkpoint the run starts from,
  * then every event through the real {@link Emitter}, which stores a carried checkpoint in wire form before the event.
  * Each tool step adds an expert message with one tool call and a tool message whose result has a fixed size, so
  * every step has the same amount of new content.

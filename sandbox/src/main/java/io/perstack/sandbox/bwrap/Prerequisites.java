@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The checks of isolation.md §2 that run before a job starts: bubblewrap can create the namespaces we ask for, and
+ * The checks of docs/isolation.md §2 that run before a job starts: bubblewrap can create the namespaces we ask for, and
  * the network forwarder exists and can listen inside a sandbox. Each probe is a real, tiny sandbox, because only
  * that shows what the kernel and its security modules allow; results are kept per bubblewrap binary.
  */

@@ -85,7 +85,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Creates the job's resources. Fails closed with the messages of isolation.md §2 when bubblewrap or the
+     * Creates the job's resources. Fails closed with the messages of docs/isolation.md §2 when bubblewrap or the
      * forwarder is missing.
      */
     public static Sandbox prepare(SandboxSettings settings) {
@@ -264,7 +264,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * The environment every sandboxed process gets (isolation.md §4): the safe list of the invocation with the
+     * The environment every sandboxed process gets (docs/isolation.md §4): the safe list of the invocation with the
      * backend's values imposed; host proxy settings are never copied in.
      */
     public static EnvironmentPolicy environment(Map<String, String> source, List<String> passThrough) {

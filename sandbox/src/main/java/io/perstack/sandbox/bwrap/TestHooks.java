@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * The two test-only switches of isolation.md §5.3 and conformance.md §1, read from JVM system properties only, so
+ * The two test-only switches of docs/isolation.md §5.3 and docs/testing.md §1, read from JVM system properties only, so
  * neither {@code perstack.toml}, flags nor environment variables can open private ranges. Whenever one is set a
  * warning is printed.
  *

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The matching rules of isolation.md §5.2 and §5.3, free of I/O so every case can be tested directly. A request is
+ * The matching rules of docs/isolation.md §5.2 and §5.3, free of I/O so every case can be tested directly. A request is
  * judged in two stages: {@link #judgeTarget} before any DNS lookup (so denied names are never resolved), then
  * {@link #judgeAddresses} on everything the allowed name resolved to.
  *

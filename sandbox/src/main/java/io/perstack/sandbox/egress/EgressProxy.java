@@ -15,14 +15,14 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The egress proxy of one job (isolation.md §5, §6.4): a Jetty server in the runtime process whose only handler is
+ * The egress proxy of one job (docs/isolation.md §5, §6.4): a Jetty server in the runtime process whose only handler is
  * a policy-enforcing {@code ConnectHandler}. It has no TCP listener at all; each sandboxed process gets its own Unix
  * socket ({@link #listen}), which also tells the proxy which process a request came from. What a job's processes
  * may hold is bounded per process and per job ({@link Limits}), so no sandbox can exhaust the runtime's descriptors
  * or threads; requests Jetty's parser rejects are recorded too ({@link RejectionRecorder}).
  */
 public final class EgressProxy implements AutoCloseable {
-    /** isolation.md §5.4. */
+    /** docs/isolation.md §5.4. */
     public static final int MAX_TUNNELS = 64;
     public static final Duration TUNNEL_WAIT = Duration.ofSeconds(30);
     public static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -47,7 +47,7 @@ public final class EgressProxy implements AutoCloseable {
     public static final int MAX_PENDING = 128;
 
     /**
-     * How much one job's sandboxes may hold in the runtime (isolation.md §5.4). A connection is pending from its
+     * How much one job's sandboxes may hold in the runtime (docs/isolation.md §5.4). A connection is pending from its
      * accept until it holds a tunnel or closes; a connection beyond a pending cap is closed as soon as it is
      * accepted, while a CONNECT beyond a tunnel cap waits up to {@code tunnelWait} and then gets {@code 503}. The
      * proxy's descriptors are thus at most {@code pendingPerJob + 2 * tunnelsPerJob} plus one socket per listener.

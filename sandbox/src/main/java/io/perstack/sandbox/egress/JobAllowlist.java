@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The allowlist of one job (isolation.md §5.1): the union of {@code allowedDomains} of every MCP skill of every
+ * The allowlist of one job (docs/isolation.md §5.1): the union of {@code allowedDomains} of every MCP skill of every
  * Expert the job can reach from its coordinator through delegation, plus the package registries a stdio skill
  * needs when it is started through {@code npx} or {@code uvx}. Provider and Perstack registry domains are never
  * added: those calls are made by the runtime on the host.

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The attack tests of conformance.md §4 against the sandbox backend. The hostile server runs inside real sandboxes
+ * The attack tests of docs/testing.md §4 against the sandbox backend. The hostile server runs inside real sandboxes
  * as a program started through the {@code exec} launcher (this branch has no MCP client yet, so the tools are
  * invoked through its command-line mode rather than over MCP). Canary secrets sit in the runtime's environment,
  * the workspace {@code .env} and history, and a host home directory; AT-23 checks that none appears in any output
@@ -272,7 +272,7 @@ class AttackScenariosTest {
         assertThat(dns.path("udpLocal").path("answered").asBoolean()).isFalse();
         assertThat(dns.path("httpsViaProxy").path("success").asBoolean()).isFalse();
         assertThat(r.get(7).path("success").asBoolean()).isFalse();
-        // An allowlisted domain is an exfiltration channel (security.md §7.3), but the harvest holds no secret.
+        // An allowlisted domain is an exfiltration channel (SECURITY.md, "Known limits"), but the harvest holds no secret.
         assertThat(r.get(8).path("success").asBoolean()).isTrue();
         assertThat(r.get(9).path("success").asBoolean()).isFalse();
 

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** isolation.md §6.3 and SR-12/SR-66: cgroups when the host allows them, otherwise rlimits and a warning. */
+/** docs/isolation.md §6.3 and SR-12/SR-66: cgroups when the host allows them, otherwise rlimits and a warning. */
 class ResourceLimitsTest {
     @TempDir
     Path dir;

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** isolation.md §8: nothing of a job survives it: processes, sockets, cgroups, scratch files. */
+/** docs/isolation.md §8: nothing of a job survives it: processes, sockets, cgroups, scratch files. */
 class SandboxCleanupTest {
     @TempDir
     Path ws;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The file system of isolation.md §6.2 and the masks of §3 (SR-09, SR-10, SR-31, AT-09…AT-14, AT-30, AT-31). */
+/** The file system of docs/isolation.md §6.2 and the masks of §3 (SR-09, SR-10, SR-31, AT-09…AT-14, AT-30, AT-31). */
 class SandboxFileSystemTest {
     @TempDir
     static Path ws;

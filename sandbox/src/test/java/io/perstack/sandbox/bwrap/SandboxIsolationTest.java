@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The per-process settings of isolation.md §6.1 observed from inside a real bubblewrap sandbox (SR-09–SR-11). */
+/** The per-process settings of docs/isolation.md §6.1 observed from inside a real bubblewrap sandbox (SR-09–SR-11). */
 class SandboxIsolationTest {
     @TempDir
     static Path ws;

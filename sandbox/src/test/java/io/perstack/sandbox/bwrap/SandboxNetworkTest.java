@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The network path of isolation.md §6.4 from inside real sandboxes: loopback only, no DNS, the forwarder on
+ * The network path of docs/isolation.md §6.4 from inside real sandboxes: loopback only, no DNS, the forwarder on
  * 127.0.0.1:3128 as the only way out, and the proxy's decisions as events (SR-05…SR-07, SR-38, SR-39; AT-16,
  * AT-19, AT-20, AT-24). Allowed destinations are local TLS servers reached through a test resolver.
  */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The launcher contract of isolation.md §1 under the sandbox backend: exit status, kill, environment, stdin. */
+/** The launcher contract of docs/isolation.md §1 under the sandbox backend: exit status, kill, environment, stdin. */
 class SandboxProcessTest {
     @TempDir
     static Path ws;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The test-only switches of isolation.md §5.3: system properties only, and never silent. */
+/** The test-only switches of docs/isolation.md §5.3: system properties only, and never silent. */
 class TestHooksTest {
     @TempDir
     Path dir;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The matching rules of isolation.md §5.2/§5.3 (SR-07, SR-08, SR-24, SR-25, SR-27, SR-28; AT-26…AT-29). */
+/** The matching rules of docs/isolation.md §5.2/§5.3 (SR-07, SR-08, SR-24, SR-25, SR-27, SR-28; AT-26…AT-29). */
 class EgressPolicyTest {
     private final EgressPolicy policy = EgressPolicy.of(List.of("api.example.test", "*.wild.example.test"));
 

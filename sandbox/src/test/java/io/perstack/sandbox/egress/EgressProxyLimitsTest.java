@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** The proxy's bounds on connections and what it records when it refuses (isolation.md §5.4, §5.5). */
+/** The proxy's bounds on connections and what it records when it refuses (docs/isolation.md §5.4, §5.5). */
 class EgressProxyLimitsTest {
     @TempDir
     Path dir;

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The egress proxy over real Unix and TCP sockets (isolation.md §5, SR-07, SR-08, SR-38, SR-39; AT-24, AT-27). */
+/** The egress proxy over real Unix and TCP sockets (docs/isolation.md §5, SR-07, SR-08, SR-38, SR-39; AT-24, AT-27). */
 class EgressProxyTest {
     @TempDir
     Path dir;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** isolation.md §5.1: the union over every reachable Expert, registries only for npx/uvx, no provider domains. */
+/** docs/isolation.md §5.1: the union over every reachable Expert, registries only for npx/uvx, no provider domains. */
 class JobAllowlistTest {
     private static ExpertConfig expert(String key, List<String> delegates, SkillConfig... skills) {
         Map<String, SkillConfig> map = new LinkedHashMap<>();

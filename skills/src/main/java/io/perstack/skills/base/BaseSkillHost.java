@@ -73,7 +73,7 @@ public final class BaseSkillHost implements AutoCloseable {
     /**
      * For the base skill running as a process: its {@code readImageFile}/{@code readPdfFile} answer
      * {@code {path, mimeType, size}}, and the file is read here, through the confined workspace accessor, and inlined
-     * (runtime.md §8.3, SR-44). A path outside the workspace fails like any other read. Other results pass unchanged.
+     * (docs/runtime.md §8.3, SR-44). A path outside the workspace fails like any other read. Other results pass unchanged.
      */
     public ToolResult inlineNamedFile(ToolResult result) {
         if (!MEDIA_TOOLS.contains(result.toolName()) || result.result().size() != 1

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * RFC 8785 (JCS) serialisation: object members sorted by their UTF-16 code units, no insignificant whitespace,
  * strings escaped as ECMAScript's {@code JSON.stringify} does, numbers in ECMAScript's shortest form. Digests of
- * Expert definitions are taken over this form (registry.md §6), so two writers agree byte for byte.
+ * Expert definitions are taken over this form (docs/configuration.md §9), so two writers agree byte for byte.
  */
 public final class CanonicalJson {
     private CanonicalJson() {}

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Expert definitions in the normalised form the lock records, and their digest (registry.md §6):
+ * Expert definitions in the normalised form the lock records, and their digest (docs/configuration.md §9):
  * {@code sha256:} + hex SHA-256 of the JCS form of {@code {name, version, minRuntimeVersion, description,
  * instruction, skills, delegates}} with absent optional fields left out.
  */

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One {@code experts."<key>"} entry of the lock (config.md §9).
+ * One {@code experts."<key>"} entry of the lock (docs/configuration.md §9).
  *
  * @param skills          normalised skill tables by name
  * @param toolDefinitions every tool the Expert's skills offered at install time, after pick/omit

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What one invocation takes from a lock (skills.md §8): tool definitions for every Expert whose entry still matches
+ * What one invocation takes from a lock (docs/skills.md §8): tool definitions for every Expert whose entry still matches
  * its definition, and registry Experts pinned by digest. A local Expert edited since the install loses its entry
  * (its servers are asked again); a registry entry whose definition does not match its digest stops the run.
  *
@@ -51,7 +51,7 @@ public record LockedRun(Map<String, ExpertConfig> registryExperts,
         for (LockedExpert entry : lock.experts().values()) {
             ExpertConfig local = localExperts.get(entry.key());
             if (local != null) {
-                // An entry without a digest (TypeScript lock) is taken unverified, as config.md §9 allows.
+                // An entry without a digest (TypeScript lock) is taken unverified, as docs/configuration.md §9 allows.
                 if (entry.digest() == null || entry.digest().equals(ExpertDefinitions.digest(local))) {
                     tools.put(entry.key(), entry.toolsBySkill());
                 }

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code perstack.lock} (config.md §9): TOML, written by {@code perstack install} next to the config it read.
+ * {@code perstack.lock} (docs/configuration.md §9): TOML, written by {@code perstack install} next to the config it read.
  *
  * @param configPath   file name of the config (basename only)
  * @param configDigest {@code sha256:<hex>} of the config bytes; {@code null} in locks without it

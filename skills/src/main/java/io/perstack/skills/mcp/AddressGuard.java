@@ -12,12 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The resolved-address rule for remote skill endpoints (skills.md §7, SR-42): every address a guarded host name
- * resolves to must lie outside the blocked ranges of isolation.md §5.3. {@link GuardedResolverProvider} applies it to
+ * The resolved-address rule for remote skill endpoints (docs/skills.md §7, SR-42): every address a guarded host name
+ * resolves to must lie outside the blocked ranges of docs/isolation.md §5.3. {@link GuardedResolverProvider} applies it to
  * every lookup the JVM makes for a guarded name, so the HTTP client can only ever connect to a checked address, even
  * when the name is resolved again later (DNS rebinding).
  *
- * <p>Two JVM system properties exist for tests only (conformance.md §1 "Network doubles"); neither can be set from
+ * <p>Two JVM system properties exist for tests only (docs/testing.md §1 "Network doubles"); neither can be set from
  * {@code perstack.toml}, flags or environment variables: {@code perstack.test.resolve} ({@code host=ip,…}) answers
  * for guarded names, and {@code perstack.test.egressAllowCidrs} exempts address ranges. Using either prints a warning.
  */

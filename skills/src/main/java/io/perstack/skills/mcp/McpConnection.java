@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
 /**
  * One live MCP client session with a server: the SDK client on top of our stdio transport or the SDK's HTTP
  * transports. Every wait is bounded by us rather than left to the SDK, so a broken connection fails the waiting
- * calls at once, and a call's deadline can move with the server's progress notifications (skills.md §2).
+ * calls at once, and a call's deadline can move with the server's progress notifications (docs/skills.md §2).
  */
 final class McpConnection implements AutoCloseable {
     /** Failure of one request; the message is what follows {@code Error calling tool <name>: }. */
@@ -37,7 +37,7 @@ final class McpConnection implements AutoCloseable {
         }
     }
 
-    /** What {@link #open} measured and learned (skills.md §11). */
+    /** What {@link #open} measured and learned (docs/skills.md §11). */
     record Opened(McpConnection connection, McpSchema.InitializeResult init, List<McpSchema.Tool> tools,
                   long spawnMs, long handshakeMs, long discoveryMs) {}
 
@@ -226,7 +226,7 @@ final class McpConnection implements AutoCloseable {
     }
 
     /**
-     * skills.md §9: ask the server to stop (close stdin; HTTP session delete), give it {@link McpLimits#shutdown()},
+     * docs/skills.md §9: ask the server to stop (close stdin; HTTP session delete), give it {@link McpLimits#shutdown()},
      * then end its process group (SIGTERM, SIGKILL after the launcher's grace). Bounded, never throws.
      */
     @Override

@@ -3,7 +3,7 @@ package io.perstack.skills.mcp;
 import java.time.Duration;
 
 /**
- * Time limits of MCP servers (skills.md §2, §9). The defaults are the documented values; tests shorten them so a
+ * Time limits of MCP servers (docs/skills.md §2, §9). The defaults are the documented values; tests shorten them so a
  * server that never answers does not cost a minute.
  *
  * @param start    spawn + {@code initialize} + {@code tools/list}

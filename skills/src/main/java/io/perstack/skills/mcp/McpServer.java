@@ -30,7 +30,7 @@ public sealed interface McpServer {
     }
 
     /**
-     * A remote server reached from the host (skills.md §7).
+     * A remote server reached from the host (docs/skills.md §7).
      *
      * @param endpoint  the configured URL
      * @param streamable {@code true} for streamable HTTP, {@code false} for the older HTTP+SSE transport

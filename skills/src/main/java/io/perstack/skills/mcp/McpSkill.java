@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * One MCP server as a skill. It starts in one of three ways (skills.md §1, §8): {@link #start()} blocks until the
+ * One MCP server as a skill. It starts in one of three ways (docs/skills.md §1, §8): {@link #start()} blocks until the
  * tools are known; {@link #startInBackground()} (lazyInit) lets {@link #tools()} wait for it; with tool definitions
  * from {@code perstack.lock} nothing starts until the first call, and concurrent first calls share one start.
  *
@@ -33,7 +33,7 @@ import java.util.function.UnaryOperator;
  * fails at once with the same reason.
  */
 public final class McpSkill implements ToolSkill {
-    /** skills.md §6: larger input schemas fail the start of their skill. */
+    /** docs/skills.md §6: larger input schemas fail the start of their skill. */
     static final int MAX_SCHEMA_BYTES = 256 * 1024;
 
     private final String name;
@@ -276,7 +276,7 @@ public final class McpSkill implements ToolSkill {
         }
     }
 
-    /** Bounded (skills.md §9) and never throws; a start still in progress is aborted. */
+    /** Bounded (docs/skills.md §9) and never throws; a start still in progress is aborted. */
     @Override
     public void close() {
         closed = true;

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The SDK's HTTP transports, set up for remote skills (skills.md §7): https only, no literal private or local
+ * The SDK's HTTP transports, set up for remote skills (docs/skills.md §7): https only, no literal private or local
  * host, every resolved address checked (and checked again on every later lookup through
  * {@link GuardedResolverProvider}), redirects never followed, certificates always verified, messages bounded.
  */

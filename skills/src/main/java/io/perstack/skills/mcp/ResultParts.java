@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * MCP tool results as message parts (runtime.md §8.3). Text stays text, images and embedded blobs become inline
+ * MCP tool results as message parts (docs/runtime.md §8.3). Text stays text, images and embedded blobs become inline
  * parts, audio and resource links are dropped; a result with nothing left says so, so the model is never answered
  * with silence. Text size is capped later by the loop (toolResultMaxBytes); inline parts are capped here.
  */
 final class ResultParts {
-    /** runtime.md §8.4: the hard cap of one inline part from an MCP skill. */
+    /** docs/runtime.md §8.4: the hard cap of one inline part from an MCP skill. */
     static final long MAX_INLINE_PART_BYTES = 32L * 1024 * 1024;
 
     private ResultParts() {}

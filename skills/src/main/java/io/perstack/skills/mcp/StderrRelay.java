@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Turns a skill's diagnostic lines (stderr, and stray non-protocol stdout) into {@code skillStderr} events
- * (events.md §4): one trimmed line of at most 4096 characters each, at most 100 per second. A server that floods
+ * (docs/events.md §4): one trimmed line of at most 4096 characters each, at most 100 per second. A server that floods
  * gets its surplus dropped and counted, so it can neither flood the event stream nor stall by filling its pipe.
  * Credentials are redacted first. After {@link #close()} nothing more is emitted, so no line follows
  * {@code skillDisconnected}.
@@ -68,7 +68,7 @@ final class StderrRelay implements AutoCloseable {
         return java.util.List.copyOf(tail);
     }
 
-    /** Reports stdout output that is not MCP (skills.md §2); it does not break the connection. */
+    /** Reports stdout output that is not MCP (docs/skills.md §2); it does not break the connection. */
     void nonProtocol(String raw) {
         line("[perstack: non-protocol output] " + cut(raw.strip()));
     }

@@ -5,7 +5,7 @@ import io.perstack.skills.SkillStartException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The command line of a stdio skill (skills.md §3) and the rules that pick how the base skill runs (§5). */
+/** The command line of a stdio skill (docs/skills.md §3) and the rules that pick how the base skill runs (§5). */
 public final class StdioCommand {
     public static final String BASE_SKILL = "@perstack/base";
 

@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * connection: {@code onBroken} is told why, once, and the caller stops using it.
  */
 final class StdioTransport implements McpClientTransport {
-    /** skills.md §2: one message from a server. */
+    /** docs/skills.md §2: one message from a server. */
     static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
     // stderr lines are only ever shown cut to 4096 characters; reading a little more keeps multi-byte text intact.
     private static final int MAX_STDERR_LINE_BYTES = 4 * StderrRelay.MAX_CHARS;

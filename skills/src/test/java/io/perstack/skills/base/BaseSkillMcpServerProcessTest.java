@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The stdio MCP server (base-skill.md §7) as a real child JVM spoken to in newline-delimited JSON-RPC 2.0. */
+/** The stdio MCP server (docs/base-skill.md §7) as a real child JVM spoken to in newline-delimited JSON-RPC 2.0. */
 class BaseSkillMcpServerProcessTest {
     @TempDir
     Path ws;

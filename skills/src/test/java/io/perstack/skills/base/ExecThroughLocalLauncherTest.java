@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The exec tool of base-skill.md §4 running real programs through the local backend (SR-15–SR-18). */
+/** The exec tool of docs/base-skill.md §4 running real programs through the local backend (SR-15–SR-18). */
 class ExecThroughLocalLauncherTest {
     private static final Map<String, String> HOST = Map.of("PATH", "/usr/bin:/bin", "HOME", "/root",
             "GITHUB_TOKEN", "canary-token-123", "TERM", "dumb");

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lock's format (config.md §9), the canonical digest (registry.md §6) and what a run takes from a lock. */
+/** The lock's format (docs/configuration.md §9), the canonical digest (docs/configuration.md §9) and what a run takes from a lock. */
 class LockfileTest {
     @TempDir
     Path dir;

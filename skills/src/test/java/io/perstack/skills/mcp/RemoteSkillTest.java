@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SSE and streamable HTTP skills against the hostile server over real TLS (skills.md §7). A public-looking name is
+ * SSE and streamable HTTP skills against the hostile server over real TLS (docs/skills.md §7). A public-looking name is
  * mapped to the loopback server with the test-only resolver override, and loopback is exempted the same way; a name
  * mapped to a private address must still be refused (SR-42).
  */

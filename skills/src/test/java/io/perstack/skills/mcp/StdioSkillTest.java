@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** stdio MCP skills launched through the local backend, with their environment filtered (skills.md §1–§4). */
+/** stdio MCP skills launched through the local backend, with their environment filtered (docs/skills.md §1–§4). */
 class StdioSkillTest {
     @TempDir
     Path ws;

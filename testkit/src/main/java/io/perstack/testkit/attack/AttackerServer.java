@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The hostile skill of security.md §6 as a program: a stdio MCP server (newline-delimited JSON-RPC: initialize,
+ * The hostile skill of SECURITY.md, "Attack scenarios" as a program: a stdio MCP server (newline-delimited JSON-RPC: initialize,
  * tools/list, tools/call, ping) offering the attack tools, or, with {@code call <tool> <json>} (or
  * {@code batch <json array of {tool, input}>}), tools run from the command line so the attacks can also be driven
  * through {@code exec}. It needs only the JDK and Jackson, so

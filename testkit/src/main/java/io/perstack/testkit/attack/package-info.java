@@ -1,2 +1,2 @@
-/** The hostile MCP server of conformance.md §4: attack tools that must fail inside an isolation backend. */
+/** The hostile MCP server of docs/testing.md §4: attack tools that must fail inside an isolation backend. */
 package io.perstack.testkit.attack;

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Launches {@code io.perstack.cli.Main} in a fresh JVM with the test's class path, a clean environment and a
- * working directory, like a user running the binary. Default limit 30 s per invocation (conformance.md §1).
+ * working directory, like a user running the binary. Default limit 30 s per invocation (docs/testing.md §1).
  */
 public final class PerstackCli {
     private final Path workingDirectory;

@@ -2,7 +2,7 @@ package io.perstack.testkit.llm;
 
 /**
  * The type and message of a scripted error for a given status: the script's own when given, else what the real
- * provider sends for that status, so retry classification by status, type or message (providers.md §6) sees
+ * provider sends for that status, so retry classification by status, type or message (docs/providers.md §6) sees
  * realistic values.
  */
 record HttpError(int status, Reply.ProviderError given) {

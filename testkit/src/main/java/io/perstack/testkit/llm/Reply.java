@@ -264,7 +264,7 @@ public record Reply(
     /**
      * Token numbers, meant like Anthropic's: {@code input} excludes cache reads and cache writes. OpenAI-style wires
      * report {@code prompt_tokens = input + cacheRead + cacheWrite} with {@code cached_tokens = cacheRead}, so both
-     * normalise to the same numbers (providers.md §5).
+     * normalise to the same numbers (docs/providers.md §5).
      */
     public record Usage(int input, int output, int cacheRead, int cacheWrite, int reasoning) {
         public static final Usage NONE = new Usage(0, 0, 0, 0, 0);

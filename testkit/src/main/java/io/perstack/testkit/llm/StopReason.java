@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * A finish reason written in any provider's vocabulary, translated to each wire's own word. Scripts may say
  * {@code end_turn} or {@code stop} and get the right value on every route; unknown words pass through unchanged so
- * tests can exercise the "other" finish reason (providers.md §10).
+ * tests can exercise the "other" finish reason (docs/providers.md §10).
  */
 record StopReason(Kind kind, String raw) {
 

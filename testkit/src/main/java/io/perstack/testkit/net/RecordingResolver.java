@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A resolver standing in for DNS (conformance.md §1): answers only the names it was given, may answer private
+ * A resolver standing in for DNS (docs/testing.md §1): answers only the names it was given, may answer private
  * addresses for public-looking names, can redirect the port to a local test server, and records every query so a
  * test can prove a name was never looked up.
  */

@@ -1,2 +1,2 @@
-/** Network doubles of conformance.md §1: local TLS servers with a test certificate and a recording resolver. */
+/** Network doubles of docs/testing.md §1: local TLS servers with a test certificate and a recording resolver. */
 package io.perstack.testkit.net;

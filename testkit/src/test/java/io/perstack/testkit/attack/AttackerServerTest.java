@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The hostile server speaks newline-delimited MCP and offers the tools of security.md §6. */
+/** The hostile server speaks newline-delimited MCP and offers the tools of SECURITY.md, "Attack scenarios". */
 class AttackerServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
