@@ -83,7 +83,7 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
     /** The same options with cancellation and the {@code shouldContinueRun} hook of {@code control}. */
     public RunOptions withControl(RunControl control) {
         return new RunOptions(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools,
-                startupFiles, requireLimits);
+                startupFiles, requireLimits, lockedPackages);
     }
 
     private static LlmClient providerClient(RunSetting setting) {

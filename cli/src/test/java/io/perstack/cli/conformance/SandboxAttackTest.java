@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Attack scenarios through the real CLI under the default sandbox runtime, driven by a scripted LLM: links and
  * traversal through exec and the file tools (AT-13, AT-15), the masked env file and history (AT-30, AT-31), egress
  * to a domain outside the allowlist with its proxyAccess event on stdout (AT-19), and the canary scan of every
- * output and stored file (AT-23). The hostile MCP server cannot be attached yet (no MCP client on this branch), so
- * the model drives the attacks through exec.
+ * output and stored file (AT-23). Here the model drives the attacks through exec and the file tools; the hostile
+ * MCP server's attacks are in the sandbox module's AttackScenariosTest.
  */
 class SandboxAttackTest {
     private static final List<String> CANARIES = List.of("canary-cli-env-5e1f", "canary-cli-dotenv-77aa",
