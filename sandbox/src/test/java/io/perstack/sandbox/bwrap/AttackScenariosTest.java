@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The attack tests of docs/testing.md §4 against the sandbox backend. The hostile server runs inside real sandboxes
- * as a program started through the {@code exec} launcher (this branch has no MCP client yet, so the tools are
- * invoked through its command-line mode rather than over MCP). Canary secrets sit in the runtime's environment,
+ * as a program started through the {@code exec} launcher (the MCP client lives in the skills module, above this
+ * one, so the tools are invoked through its command-line mode rather than over MCP). Canary secrets sit in the runtime's environment,
  * the workspace {@code .env} and history, and a host home directory; AT-23 checks that none appears in any output
  * or event. Allowed destinations are local TLS servers on 127.0.0.2, reached through a recording resolver.
  */
