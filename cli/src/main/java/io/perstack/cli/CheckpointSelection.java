@@ -1,5 +1,6 @@
 package io.perstack.cli;
 
+import io.perstack.cli.text.CloseMatches;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.core.json.Json;
 import io.perstack.core.model.Checkpoint;
@@ -24,14 +25,14 @@ final class CheckpointSelection {
         boolean requested = f.resumeFrom != null || f.continueJob != null || f.continueLatest;
         if (f.resumeFrom != null) {
             try {
-                cp = storage.retrieveCheckpoint(f.continueJob, f.resumeFrom);
+                cp = storage.readCheckpoint(f.continueJob, f.resumeFrom);
             } catch (RuntimeException notFound) {
                 cp = null;
             }
         } else if (f.continueJob != null) {
             cp = latest(storage, f.continueJob);
         } else if (f.continueLatest) {
-            String jobId = storage.getAllRuns().stream().findFirst().map(r -> r.jobId()).orElse(null);
+            String jobId = storage.readRunSettings().stream().findFirst().map(r -> r.jobId()).orElse(null);
             cp = jobId == null ? null : latest(storage, jobId);
         }
         if (requested && cp == null) {
@@ -80,7 +81,7 @@ final class CheckpointSelection {
     private static String notFound(Storage storage, Path jobs, RunFlags f) {
         List<String> jobIds = storage.listJobs().stream().map(Storage.StoredJob::jobId).toList();
         if (f.resumeFrom != null && jobIds.contains(f.continueJob)) {
-            List<String> ids = storage.getCheckpointsByJobId(f.continueJob).stream().map(Checkpoint::id).toList();
+            List<String> ids = storage.readCheckpoints(f.continueJob).stream().map(Checkpoint::id).toList();
             return "No checkpoint found: checkpoint \"" + f.resumeFrom + "\" is not in job \"" + f.continueJob
                     + "\" (" + jobs.resolve(f.continueJob).resolve("checkpoints") + ")."
                     + CloseMatches.sentence(f.resumeFrom, ids) + listed("Its checkpoints", ids.reversed());
@@ -104,7 +105,7 @@ final class CheckpointSelection {
     }
 
     private static Checkpoint latest(Storage storage, String jobId) {
-        List<Checkpoint> all = storage.getCheckpointsByJobId(jobId);
+        List<Checkpoint> all = storage.readCheckpoints(jobId);
         return all.isEmpty() ? null : all.getLast();
     }
 

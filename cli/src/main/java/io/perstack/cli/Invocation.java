@@ -1,5 +1,6 @@
 package io.perstack.cli;
 
+import io.perstack.cli.text.CloseMatches;
 import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.config.PerstackConfig;
 import io.perstack.core.config.ProviderConfig;

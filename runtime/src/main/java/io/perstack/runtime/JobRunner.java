@@ -139,14 +139,14 @@ final class JobRunner {
             progress(result);
             if (returnTo != null && !continuesInChain(result, returnTo)) {
                 // A parallel child's chain ends here, however it ended; its parent decides what the job becomes.
-                storeJob();
+                writeJob();
                 return result;
             }
             switch (result.status()) {
                 case COMPLETED -> {
                     if (result.delegatedBy() != null) {
-                        storeJob();
-                        Checkpoint parent = options.storage().retrieveCheckpoint(current.jobId(),
+                        writeJob();
+                        Checkpoint parent = options.storage().readCheckpoint(current.jobId(),
                                 result.delegatedBy().checkpointId());
                         current = returnSetting(current, result, parent);
                         checkpoint = returnCheckpoint(current, result, parent);
@@ -160,7 +160,7 @@ final class JobRunner {
                     return result;
                 }
                 case STOPPED_BY_DELEGATE -> {
-                    storeJob();
+                    writeJob();
                     List<DelegationTarget> targets = result.delegateTo();
                     if (targets.size() == 1) {
                         current = childSetting(current, targets.getFirst());
@@ -176,12 +176,12 @@ final class JobRunner {
                                 if (returnTo == null) {
                                     finish(JobStatus.STOPPED_BY_ERROR);
                                 } else {
-                                    storeJob();
+                                    writeJob();
                                 }
                                 return f.parent();
                             }
                             case ParallelReturn.Cancelled c -> {
-                                storeJob();
+                                writeJob();
                                 return result;
                             }
                         }
@@ -197,7 +197,7 @@ final class JobRunner {
                 }
                 default -> {
                     // Cancelled or stopped by the continue hook: the job stays running and resumable.
-                    storeJob();
+                    writeJob();
                     return result;
                 }
             }
@@ -253,7 +253,7 @@ final class JobRunner {
         try {
             Checkpoint initial = initialCheckpoint(setting, expert, given);
             options.storage().beginRun(setting.jobId(), setting.runId(), given);
-            options.storage().storeRunSetting(setting.jobId(), setting.runId(),
+            options.storage().writeRunSetting(setting.jobId(), setting.runId(),
                     setting.toStored(System.currentTimeMillis()));
             RunLoop loop = new RunLoop(new RunLoop.Context(setting, expert, skills, llm, emitter, cost,
                     options.control(), Instant.ofEpochMilli(setting.startedAt()), workingDirectory, delegates,
@@ -261,7 +261,7 @@ final class JobRunner {
             return loop.run(initial);
         } finally {
             skills.close();
-            options.storage().storeRunSetting(setting.jobId(), setting.runId(),
+            options.storage().writeRunSetting(setting.jobId(), setting.runId(),
                     setting.toStored(System.currentTimeMillis()));
             options.storage().endRun(setting.jobId(), setting.runId());
         }
@@ -447,7 +447,7 @@ final class JobRunner {
         long now = System.currentTimeMillis();
         options.storage().beginRun(s.jobId(), s.runId(), parentStop);
         try {
-            options.storage().storeRunSetting(s.jobId(), s.runId(), s.toStored(now));
+            options.storage().writeRunSetting(s.jobId(), s.runId(), s.toStored(now));
             emitState(s, initial, new EventPayload.StartRun(initial, List.of()));
             io.perstack.core.model.Step done = io.perstack.core.model.Step.start(step, now)
                     .withNewMessages(List.of(answers)).withToolResults(results).finished(System.currentTimeMillis());
@@ -485,14 +485,14 @@ final class JobRunner {
             case EventPayload.StartRun s -> {
                 synchronized (this) {
                     if (!recorded) {
-                        storeJob();
+                        writeJob();
                     }
                 }
             }
             case EventPayload.WithCheckpoint c -> {
                 synchronized (this) {
                     progress(c.checkpoint());
-                    storeJob();
+                    writeJob();
                 }
             }
             default -> { }
@@ -501,15 +501,15 @@ final class JobRunner {
 
     private synchronized void status(JobStatus status, boolean finished) {
         job = job.withStatus(status, finished ? System.currentTimeMillis() : null);
-        storeJob();
+        writeJob();
     }
 
     private void finish(JobStatus status) {
         status(status, true);
     }
 
-    private synchronized void storeJob() {
-        options.storage().storeJob(job);
+    private synchronized void writeJob() {
+        options.storage().writeJob(job);
         recorded = true;
     }
 
@@ -523,6 +523,6 @@ final class JobRunner {
             return;
         }
         job = job.withStatus(JobStatus.STOPPED_BY_ERROR, System.currentTimeMillis());
-        storeJob();
+        writeJob();
     }
 }

@@ -18,7 +18,7 @@ public final class Perstack {
      */
     public static Checkpoint run(RunSetting setting, Checkpoint checkpoint, RunOptions options) {
         try (JobLock _ = options.storage().lockJob(setting.jobId())) {
-            Job existing = options.storage().retrieveJob(setting.jobId()).orElse(null);
+            Job existing = options.storage().readJob(setting.jobId()).orElse(null);
             JobRunner runner = new JobRunner(setting, options, existing);
             try {
                 return runner.run(setting, checkpoint);

@@ -50,7 +50,7 @@ class EmbeddingExampleTest {
             RunListener listener = event -> {
                 // A checkpoint carried by an event is already stored when the listener sees the event.
                 if (event.payload() instanceof EventPayload.WithCheckpoint carrying) {
-                    Checkpoint stored = storage.retrieveCheckpoint(event.jobId(), carrying.checkpoint().id());
+                    Checkpoint stored = storage.readCheckpoint(event.jobId(), carrying.checkpoint().id());
                     assertThat(stored.stepNumber()).isEqualTo(carrying.checkpoint().stepNumber());
                 }
                 events.add(event);
@@ -86,10 +86,10 @@ class EmbeddingExampleTest {
             assertThat(goodbye.messages()).hasSize(hello.messages().size() + 2);
             assertThat(events).extracting(Event::type).containsSubsequence("initializeRuntime", "startRun",
                     "callTools", "completeRun", "initializeRuntime", "startRun", "completeRun");
-            Job job = storage.retrieveJob(hello.jobId()).orElseThrow();
+            Job job = storage.readJob(hello.jobId()).orElseThrow();
             assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(job.totalSteps()).isEqualTo(3);
-            assertThat(storage.runIds(hello.jobId())).hasSize(2);
+            assertThat(storage.listRunIds(hello.jobId())).hasSize(2);
             // The history sent for the continuation is the first run's followed by the new query.
             assertThat(server.requests().getLast().bodyText()).contains("Say hello", "Hello!", "Now say goodbye");
         }
@@ -117,7 +117,7 @@ class EmbeddingExampleTest {
             assertThat(last.stepNumber()).isEqualTo(3);
             assertThat(last.status()).isEqualTo(CheckpointStatus.PROCEEDING);
             assertThat(server.requests()).hasSize(2);
-            assertThat(storage.retrieveJob(setting.jobId()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(storage.readJob(setting.jobId()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
         }
     }
 }

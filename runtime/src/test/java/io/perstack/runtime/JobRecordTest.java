@@ -95,7 +95,7 @@ class JobRecordTest {
     }
 
     private Job storedJob(String jobId) {
-        return new FileStorage(root).retrieveJob(jobId).orElseThrow();
+        return new FileStorage(root).readJob(jobId).orElseThrow();
     }
 
     @Test
@@ -136,7 +136,7 @@ class JobRecordTest {
         assertThat(before.usage()).isEqualTo(times(5));
 
         // --resume-from the step-1 checkpoint: two more generations, the branch ends at step 3.
-        Checkpoint step1 = storage.retrieveCheckpoint(jobId, checkpoints.getFirst().id());
+        Checkpoint step1 = storage.readCheckpoint(jobId, checkpoints.getFirst().id());
         RunSetting branch = setting(jobId, List.of()).forRun(Ids.next(), "coordinator", RunInput.text("again"),
                 System.currentTimeMillis());
         Checkpoint end = Perstack.run(branch, step1, options(new ToolLoopModel(1), e -> { }));
@@ -161,7 +161,7 @@ class JobRecordTest {
                 .hasMessageContaining("Delegate expert \"ghost\" not found in experts");
 
         assertThat(root.resolve("jobs").resolve(jobId).resolve("job.json")).doesNotExist();
-        assertThat(new FileStorage(root).getAllJobs()).isEmpty();
+        assertThat(new FileStorage(root).readJobs()).isEmpty();
         assertThat(types).doesNotContain("startRun");
     }
 
@@ -172,7 +172,7 @@ class JobRecordTest {
         RunSetting broken = setting(jobId, List.of("ghost")).forRun(Ids.next(), "coordinator", RunInput.text("more"),
                 System.currentTimeMillis());
 
-        assertThatThrownBy(() -> Perstack.run(broken, storage.retrieveCheckpoint(jobId, first.id()),
+        assertThatThrownBy(() -> Perstack.run(broken, storage.readCheckpoint(jobId, first.id()),
                 options(new ToolLoopModel(0), e -> { })));
 
         assertThat(storedJob(jobId).status().wire()).isEqualTo("stoppedByError");

@@ -1,5 +1,6 @@
 package io.perstack.cli.log;
 
+import io.perstack.cli.text.CloseMatches;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.core.event.Event;
 import io.perstack.core.id.Ids;
@@ -47,26 +48,26 @@ final class LogSource {
             return Optional.empty();
         }
         if (checkpointId != null) {
-            Checkpoint checkpoint = storage.retrieveCheckpoint(job.id(), checkpointId);
+            Checkpoint checkpoint = storage.readCheckpoint(job.id(), checkpointId);
             return Optional.of(view(job, wire(checkpoint), List.of(), List.of(),
-                    storage.getEventContents(job.id(), checkpoint.runId(), null), query, latest));
+                    storage.readEvents(job.id(), checkpoint.runId(), null), query, latest));
         }
         if (runId != null) {
-            return Optional.of(view(job, null, List.of(), List.of(), storage.getEventContents(job.id(), runId, null),
+            return Optional.of(view(job, null, List.of(), List.of(), storage.readEvents(job.id(), runId, null),
                     query, latest));
         }
         List<Event> events = new ArrayList<>();
-        for (String run : storage.runIds(job.id())) {
-            events.addAll(storage.getEventContents(job.id(), run, null));
+        for (String run : storage.listRunIds(job.id())) {
+            events.addAll(storage.readEvents(job.id(), run, null));
         }
         // Stable: events of one run keep their stored order when timestamps tie.
         events.sort(Comparator.comparingLong(Event::timestamp));
         if (latest) {
             return Optional.of(view(job, null, List.of(), List.of(), events, query, true));
         }
-        List<Checkpoint> checkpoints = storage.getCheckpointsByJobId(job.id()).stream().map(LogSource::wire)
+        List<Checkpoint> checkpoints = storage.readCheckpoints(job.id()).stream().map(LogSource::wire)
                 .toList();
-        List<JsonNode> runs = storage.getAllRuns().stream().filter(r -> r.jobId().equals(job.id()))
+        List<JsonNode> runs = storage.readRunSettings().stream().filter(r -> r.jobId().equals(job.id()))
                 .sorted(Comparator.comparingLong(StoredRunSetting::startedAt))
                 .map(r -> (JsonNode) r.setting()).toList();
         return Optional.of(view(job, null, checkpoints, runs, events, query, false));
@@ -82,7 +83,7 @@ final class LogSource {
 
     /** The latest job by start time; without any job record, the most recently modified job directory. */
     private Job latestJob() {
-        List<Job> jobs = storage.getAllJobs();
+        List<Job> jobs = storage.readJobs();
         if (!jobs.isEmpty()) {
             return jobs.getFirst();
         }
@@ -97,11 +98,11 @@ final class LogSource {
 
     /** The job record, or one put together from the job's checkpoints when {@code job.json} is missing. */
     private Job job(String jobId) {
-        Optional<Job> stored = storage.retrieveJob(jobId);
+        Optional<Job> stored = storage.readJob(jobId);
         if (stored.isPresent()) {
             return stored.get();
         }
-        List<Checkpoint> checkpoints = storage.getCheckpointsByJobId(jobId);
+        List<Checkpoint> checkpoints = storage.readCheckpoints(jobId);
         if (checkpoints.isEmpty()) {
             return null;
         }

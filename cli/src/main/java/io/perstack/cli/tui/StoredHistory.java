@@ -11,7 +11,7 @@ public record StoredHistory(Storage storage) implements History {
 
     @Override
     public List<JobRow> jobs() {
-        return storage.getAllJobs().stream()
+        return storage.readJobs().stream()
                 .map(j -> new JobRow(j.id(), j.coordinatorExpertKey(), j.totalSteps(), j.startedAt())).toList();
     }
 
@@ -19,7 +19,7 @@ public record StoredHistory(Storage storage) implements History {
     @Override
     public List<CheckpointRow> checkpoints(String jobId) {
         List<CheckpointRow> rows = new ArrayList<>();
-        for (Checkpoint c : storage.getCheckpointsByJobId(jobId)) {
+        for (Checkpoint c : storage.readCheckpoints(jobId)) {
             if (c.delegatedBy() == null && c.expert() != null) {
                 rows.add(new CheckpointRow(c.id(), c.expert().key(), c.stepNumber(),
                         c.status() == CheckpointStatus.STOPPED_BY_INTERACTIVE_TOOL

@@ -135,7 +135,7 @@ class LogViewTest {
     void unknownJobIsAnErrorNamingTheStorageAndTheCloseMatches(@TempDir Path dir) {
         FileStorage storage = new FileStorage(dir);
         for (String id : List.of("logged", "logger2", "unrelated")) {
-            storage.storeJob(new Job(id, JobStatus.COMPLETED, "e", 1, null, Usage.ZERO, 0L, 1L, null));
+            storage.writeJob(new Job(id, JobStatus.COMPLETED, "e", 1, null, Usage.ZERO, 0L, 1L, null));
         }
         LogSource source = new LogSource(storage, dir.toString());
 

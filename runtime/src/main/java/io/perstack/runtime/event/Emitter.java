@@ -33,10 +33,10 @@ public final class Emitter {
 
     public void emit(Event event) {
         if (event.payload() instanceof EventPayload.WithCheckpoint carrying) {
-            storage.storeCheckpoint(carrying.checkpoint());
+            storage.writeCheckpoint(carrying.checkpoint());
         }
         if (event.isPersisted()) {
-            storage.storeEvent(event);
+            storage.appendEvent(event);
         }
         persisted.accept(event);
         for (RunListener l : listeners) {

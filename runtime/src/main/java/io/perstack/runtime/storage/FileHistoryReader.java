@@ -7,7 +7,7 @@ import io.perstack.core.id.Ids;
 import io.perstack.core.json.Json;
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.Job;
-import io.perstack.runtime.storage.Storage.StoredJob;
+import io.perstack.runtime.storage.StorageReader.StoredJob;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,11 +39,11 @@ final class FileHistoryReader {
         this.layout = layout;
     }
 
-    Optional<Job> retrieveJob(String jobId) {
+    Optional<Job> readJob(String jobId) {
         return Optional.ofNullable(readJob(layout.jobFile(jobId)));
     }
 
-    List<Job> getAllJobs() {
+    List<Job> readJobs() {
         List<Job> jobs = new ArrayList<>();
         for (String jobId : validNames(layout.jobs(), Function.identity(), true)) {
             Job job = readJob(layout.jobFile(jobId));
@@ -64,7 +64,7 @@ final class FileHistoryReader {
         return jobs;
     }
 
-    Checkpoint retrieveCheckpoint(String jobId, String checkpointId) {
+    Checkpoint readCheckpoint(String jobId, String checkpointId) {
         Path file = layout.checkpoint(jobId, checkpointId);
         Checkpoint c = readCheckpoint(file, new MessageHistories(layout.runs(jobId), warnings));
         if (c == null) {
@@ -73,7 +73,7 @@ final class FileHistoryReader {
         return c;
     }
 
-    List<Checkpoint> getCheckpointsByJobId(String jobId) {
+    List<Checkpoint> readCheckpoints(String jobId) {
         Path dir = layout.checkpoints(jobId);
         MessageHistories histories = new MessageHistories(layout.runs(jobId), warnings);
         record Found(Checkpoint checkpoint, FileTime modified) {}
@@ -91,7 +91,7 @@ final class FileHistoryReader {
         return found.stream().map(Found::checkpoint).toList();
     }
 
-    List<String> runIds(String jobId) {
+    List<String> listRunIds(String jobId) {
         record Run(String id, long startedAt) {}
         List<Run> runs = new ArrayList<>();
         for (String runId : validNames(layout.runs(jobId), Function.identity(), true)) {
@@ -102,7 +102,7 @@ final class FileHistoryReader {
         return runs.stream().map(Run::id).toList();
     }
 
-    List<StoredRunSetting> getAllRuns() {
+    List<StoredRunSetting> readRunSettings() {
         List<StoredRunSetting> runs = new ArrayList<>();
         for (String jobId : validNames(layout.jobs(), Function.identity(), true)) {
             for (String runId : validNames(layout.runs(jobId), Function.identity(), true)) {
@@ -116,7 +116,7 @@ final class FileHistoryReader {
         return runs;
     }
 
-    List<EventMeta> getEventsByRun(String jobId, String runId) {
+    List<EventMeta> readEventIndex(String jobId, String runId) {
         List<EventMeta> metas = new ArrayList<>();
         Path dir = layout.run(jobId, runId);
         for (Path legacy : legacyEventFiles(dir)) {
@@ -137,7 +137,7 @@ final class FileHistoryReader {
         return metas;
     }
 
-    List<Event> getEventContents(String jobId, String runId, Integer maxStep) {
+    List<Event> readEvents(String jobId, String runId, Integer maxStep) {
         Path dir = layout.run(jobId, runId);
         MessageHistories histories = new MessageHistories(layout.runs(jobId), warnings);
         List<ObjectNode> trees = new ArrayList<>();
@@ -169,7 +169,7 @@ final class FileHistoryReader {
         return events;
     }
 
-    List<Event> getRuntimeEvents(String jobId, String runId) {
+    List<Event> readRuntimeEvents(String jobId, String runId) {
         Path file = layout.run(jobId, runId).resolve(Layout.RUNTIME_EVENTS_FILE);
         List<Event> events = new ArrayList<>();
         for (ObjectNode tree : storedLines(file)) {

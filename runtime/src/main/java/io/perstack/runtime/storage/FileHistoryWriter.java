@@ -47,7 +47,7 @@ final class FileHistoryWriter {
         }, dir);
     }
 
-    void storeCheckpoint(Checkpoint checkpoint) {
+    void writeCheckpoint(Checkpoint checkpoint) {
         String jobId = checkpoint.jobId();
         Path file = layout.checkpoint(jobId, checkpoint.id());
         Path runDir = layout.run(jobId, checkpoint.runId());
@@ -60,7 +60,7 @@ final class FileHistoryWriter {
         write(file, Json.writeBytes(stored));
     }
 
-    void storeEvent(Event event) {
+    void appendEvent(Event event) {
         Path runDir = layout.run(event.jobId(), event.runId());
         if (event.isRuntime()) {
             byte[] line = line(Json.writeBytes(event));
@@ -89,11 +89,11 @@ final class FileHistoryWriter {
         }
     }
 
-    void storeJob(Job job) {
+    void writeJob(Job job) {
         write(layout.jobFile(job.id()), Json.writePretty(job).getBytes(StandardCharsets.UTF_8));
     }
 
-    void storeRunSetting(String jobId, String runId, Object storedForm) {
+    void writeRunSetting(String jobId, String runId, Object storedForm) {
         write(layout.run(jobId, runId).resolve(Layout.RUN_SETTING_FILE),
                 Json.writePretty(storedForm).getBytes(StandardCharsets.UTF_8));
     }

@@ -37,13 +37,13 @@ public final class FileStorage implements Storage {
     }
 
     @Override
-    public void storeCheckpoint(Checkpoint checkpoint) {
-        writer.storeCheckpoint(checkpoint);
+    public void writeCheckpoint(Checkpoint checkpoint) {
+        writer.writeCheckpoint(checkpoint);
     }
 
     @Override
-    public void storeEvent(Event event) {
-        writer.storeEvent(event);
+    public void appendEvent(Event event) {
+        writer.appendEvent(event);
     }
 
     @Override
@@ -52,13 +52,13 @@ public final class FileStorage implements Storage {
     }
 
     @Override
-    public void storeJob(Job job) {
-        writer.storeJob(job);
+    public void writeJob(Job job) {
+        writer.writeJob(job);
     }
 
     @Override
-    public void storeRunSetting(String jobId, String runId, Object storedForm) {
-        writer.storeRunSetting(jobId, runId, storedForm);
+    public void writeRunSetting(String jobId, String runId, Object storedForm) {
+        writer.writeRunSetting(jobId, runId, storedForm);
     }
 
     @Override
@@ -67,13 +67,13 @@ public final class FileStorage implements Storage {
     }
 
     @Override
-    public Optional<Job> retrieveJob(String jobId) {
-        return reader.retrieveJob(jobId);
+    public Optional<Job> readJob(String jobId) {
+        return reader.readJob(jobId);
     }
 
     @Override
-    public List<Job> getAllJobs() {
-        return reader.getAllJobs();
+    public List<Job> readJobs() {
+        return reader.readJobs();
     }
 
     @Override
@@ -82,37 +82,37 @@ public final class FileStorage implements Storage {
     }
 
     @Override
-    public Checkpoint retrieveCheckpoint(String jobId, String checkpointId) {
-        return reader.retrieveCheckpoint(jobId, checkpointId);
+    public Checkpoint readCheckpoint(String jobId, String checkpointId) {
+        return reader.readCheckpoint(jobId, checkpointId);
     }
 
     @Override
-    public List<Checkpoint> getCheckpointsByJobId(String jobId) {
-        return reader.getCheckpointsByJobId(jobId);
+    public List<Checkpoint> readCheckpoints(String jobId) {
+        return reader.readCheckpoints(jobId);
     }
 
     @Override
-    public List<String> runIds(String jobId) {
-        return reader.runIds(jobId);
+    public List<String> listRunIds(String jobId) {
+        return reader.listRunIds(jobId);
     }
 
     @Override
-    public List<StoredRunSetting> getAllRuns() {
-        return reader.getAllRuns();
+    public List<StoredRunSetting> readRunSettings() {
+        return reader.readRunSettings();
     }
 
     @Override
-    public List<EventMeta> getEventsByRun(String jobId, String runId) {
-        return reader.getEventsByRun(jobId, runId);
+    public List<EventMeta> readEventIndex(String jobId, String runId) {
+        return reader.readEventIndex(jobId, runId);
     }
 
     @Override
-    public List<Event> getEventContents(String jobId, String runId, Integer maxStep) {
-        return reader.getEventContents(jobId, runId, maxStep);
+    public List<Event> readEvents(String jobId, String runId, Integer maxStep) {
+        return reader.readEvents(jobId, runId, maxStep);
     }
 
     @Override
-    public List<Event> getRuntimeEvents(String jobId, String runId) {
-        return reader.getRuntimeEvents(jobId, runId);
+    public List<Event> readRuntimeEvents(String jobId, String runId) {
+        return reader.readRuntimeEvents(jobId, runId);
     }
 }

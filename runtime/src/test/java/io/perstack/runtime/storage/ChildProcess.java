@@ -28,7 +28,7 @@ public final class ChildProcess {
                 }
             }
             case "write" -> {
-                storage.storeJob(new Job(args[2], JobStatus.RUNNING, "coordinator", 0, null, Usage.ZERO, 1, null,
+                storage.writeJob(new Job(args[2], JobStatus.RUNNING, "coordinator", 0, null, Usage.ZERO, 1, null,
                         null));
                 RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, args[2], args[3], 3000);
                 for (int step = 1; ; step++) {

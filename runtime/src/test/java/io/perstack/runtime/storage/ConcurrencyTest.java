@@ -59,7 +59,7 @@ class ConcurrencyTest {
             for (JsonNode c : recorder.emittedCheckpoints()) {
                 emitted.put(c.get("id").asText(), c.get("messages"));
             }
-            List<Checkpoint> stored = reader.getCheckpointsByJobId(JOB);
+            List<Checkpoint> stored = reader.readCheckpoints(JOB);
             assertThat(stored).hasSize(emitted.size());
             for (Checkpoint c : stored) {
                 assertThat(Json.write(Json.mapper().valueToTree(c).get("messages")))
@@ -71,10 +71,10 @@ class ConcurrencyTest {
             Checkpoint done = results.get(i);
             assertThat(done.runId()).isEqualTo("child" + i);
             // Instruction, query, 25 tool steps of two messages, answer: nothing from another child.
-            assertThat(reader.retrieveCheckpoint(JOB, done.id()).messages()).hasSize(2 + 50 + 1);
+            assertThat(reader.readCheckpoint(JOB, done.id()).messages()).hasSize(2 + 50 + 1);
             List<String> log = Files.readAllLines(root.resolve("jobs/" + JOB + "/runs/child" + i + "/messages.jsonl"));
             assertThat(log).hasSize(1 + 2 + 50 + 1);
-            assertThat(reader.getEventContents(JOB, "child" + i, null)).allSatisfy(e ->
+            assertThat(reader.readEvents(JOB, "child" + i, null)).allSatisfy(e ->
                     assertThat(e.runId()).isEqualTo(done.runId()));
         }
     }
@@ -91,7 +91,7 @@ class ConcurrencyTest {
                 String skill = "skill" + t;
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        storage.storeEvent(new Event(Ids.next(), null, i, JOB, "run1", null,
+                        storage.appendEvent(new Event(Ids.next(), null, i, JOB, "run1", null,
                                 new EventPayload.SkillStderr(skill, i + ":" + "x".repeat(1 + (i * 131) % 3000))));
                     }
                 }));
@@ -105,7 +105,7 @@ class ConcurrencyTest {
         List<String> lines = Files.readAllLines(root.resolve("jobs/" + JOB + "/runs/run1/runtime-events.jsonl"));
         assertThat(lines).hasSize(threads * perThread);
         Map<String, Integer> next = new HashMap<>();
-        for (Event e : storage.getRuntimeEvents(JOB, "run1")) {
+        for (Event e : storage.readRuntimeEvents(JOB, "run1")) {
             EventPayload.SkillStderr s = (EventPayload.SkillStderr) e.payload();
             int i = Integer.parseInt(s.message().substring(0, s.message().indexOf(':')));
             // Each thread's lines keep their order.

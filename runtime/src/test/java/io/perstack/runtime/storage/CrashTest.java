@@ -33,7 +33,7 @@ class CrashTest {
 
         FileStorage reader = new FileStorage(root);
         AtomicReference<List<Checkpoint>> listed = new AtomicReference<>();
-        String stderr = Recorder.stderrOf(() -> listed.set(reader.getCheckpointsByJobId(JOB)));
+        String stderr = Recorder.stderrOf(() -> listed.set(reader.readCheckpoints(JOB)));
         assertThat(stderr).isEmpty();
         List<Checkpoint> all = listed.get();
         try (Stream<Path> files = Files.list(root.resolve("jobs/" + JOB + "/checkpoints"))) {
@@ -44,16 +44,16 @@ class CrashTest {
         assertThat(last.stepNumber()).isGreaterThanOrEqualTo(reached);
         // Instruction and query, then an expert and a tool message per finished step (sizes only: results are big).
         assertThat(last.messages().size()).isEqualTo(last.messageRef().count()).isEqualTo(2 + 2 * last.stepNumber());
-        assertThat(reader.getEventContents(JOB, "run1", null)).isNotEmpty();
+        assertThat(reader.readEvents(JOB, "run1", null)).isNotEmpty();
 
         // --continue after the crash: a new run on the last checkpoint.
         FileStorage next = new FileStorage(root);
         Recorder recorder = new Recorder(next);
-        RunDriver resumed = RunDriver.continuing(next, recorder.emitter, next.retrieveCheckpoint(JOB, last.id()),
+        RunDriver resumed = RunDriver.continuing(next, recorder.emitter, next.readCheckpoint(JOB, last.id()),
                 "run2", 30);
         resumed.toolStep();
         Checkpoint done = resumed.complete("recovered");
-        List<io.perstack.core.model.Message> history = new FileStorage(root).retrieveCheckpoint(JOB, done.id())
+        List<io.perstack.core.model.Message> history = new FileStorage(root).readCheckpoint(JOB, done.id())
                 .messages();
         assertThat(history.size()).isEqualTo(last.messages().size() + 4);
         assertThat(history.subList(0, last.messages().size()).equals(last.messages())).isTrue();
@@ -64,11 +64,11 @@ class CrashTest {
     void aRunReopenedAfterACrashAppendsCleanly() throws Exception {
         killWriterAfter(15, "run1");
         FileStorage storage = new FileStorage(root);
-        Checkpoint last = storage.getCheckpointsByJobId(JOB).getLast();
+        Checkpoint last = storage.readCheckpoints(JOB).getLast();
         // The same run picked up again: torn tails are cut before anything is appended.
         Checkpoint extended = last.toBuilder().messageRef(null).build()
                 .withMessagesAppended(List.of(RunDriver.user("after the crash")));
-        storage.storeCheckpoint(extended);
+        storage.writeCheckpoint(extended);
         storage.endRun(JOB, "run1");
 
         for (Path f : List.of(runFile("messages.jsonl"), runFile("events.jsonl"))) {
@@ -78,7 +78,7 @@ class CrashTest {
                 assertThat(Json.tree(line).isObject()).as("%s: %s", f, line).isTrue();
             }
         }
-        assertThat(new FileStorage(root).retrieveCheckpoint(JOB, extended.id()).messages()
+        assertThat(new FileStorage(root).readCheckpoint(JOB, extended.id()).messages()
                 .equals(extended.messages())).isTrue();
     }
 

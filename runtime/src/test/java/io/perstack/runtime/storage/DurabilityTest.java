@@ -45,7 +45,7 @@ class DurabilityTest {
     @Test
     void aReaderNeverSeesAPartiallyReplacedFile() throws Exception {
         FileStorage storage = new FileStorage(root);
-        storage.storeJob(new Job(JOB, JobStatus.RUNNING, "x", 0, null, Usage.ZERO, 1, null, null));
+        storage.writeJob(new Job(JOB, JobStatus.RUNNING, "x", 0, null, Usage.ZERO, 1, null, null));
         Path jobFile = root.resolve("jobs/" + JOB + "/job.json");
         Set<String> written = java.util.concurrent.ConcurrentHashMap.newKeySet();
         written.add(Files.readString(jobFile));
@@ -65,7 +65,7 @@ class DurabilityTest {
             Job job = new Job(JOB, JobStatus.RUNNING, "k".repeat(1 + (i * 37) % 5000), i, null, Usage.ZERO, 1,
                     null, null);
             written.add(Json.writePretty(job));
-            storage.storeJob(job);
+            storage.writeJob(job);
         }
         done.set(true);
         reader.join();
@@ -88,7 +88,7 @@ class DurabilityTest {
             Thread reader = Thread.ofPlatform().start(() -> {
                 while (!done.get()) {
                     // A fresh reader each time, like a separate `perstack log` process.
-                    for (Checkpoint c : new FileStorage(root).getCheckpointsByJobId(JOB)) {
+                    for (Checkpoint c : new FileStorage(root).readCheckpoints(JOB)) {
                         if (c.messages().size() != c.messageRef().count()) {
                             problems.add(c.id());
                         }
@@ -117,17 +117,17 @@ class DurabilityTest {
         RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, JOB, "run1", 20);
         run.toolStep();
         Checkpoint last = run.stopForAnswer();
-        int events = storage.getEventContents(JOB, "run1", null).size();
+        int events = storage.readEvents(JOB, "run1", null).size();
         append(runFile("run1", "events.jsonl"), "{\"type\":\"startGeneration\",\"id\":\"x");
         append(runFile("run1", "messages.jsonl"), "{\"type\":\"userMess");
         append(runFile("run1", "runtime-events.jsonl"), "{");
 
         FileStorage reader = new FileStorage(root);
         String stderr = Recorder.stderrOf(() -> {
-            assertThat(reader.getEventContents(JOB, "run1", null)).hasSize(events);
-            assertThat(reader.getEventsByRun(JOB, "run1")).hasSize(events);
-            assertThat(reader.getRuntimeEvents(JOB, "run1")).hasSize(1);
-            assertThat(reader.retrieveCheckpoint(JOB, last.id()).messages()).isEqualTo(last.messages());
+            assertThat(reader.readEvents(JOB, "run1", null)).hasSize(events);
+            assertThat(reader.readEventIndex(JOB, "run1")).hasSize(events);
+            assertThat(reader.readRuntimeEvents(JOB, "run1")).hasSize(1);
+            assertThat(reader.readCheckpoint(JOB, last.id()).messages()).isEqualTo(last.messages());
         });
         assertThat(stderr).isEmpty();
     }
@@ -138,14 +138,14 @@ class DurabilityTest {
         RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, JOB, "run1", 20);
         run.toolStep();
         run.stopForAnswer();
-        int events = storage.getEventContents(JOB, "run1", null).size();
+        int events = storage.readEvents(JOB, "run1", null).size();
         append(runFile("run1", "events.jsonl"), "this is not json\n[1,2]\n");
 
         FileStorage reader = new FileStorage(root);
         String stderr = Recorder.stderrOf(() -> {
-            assertThat(reader.getEventContents(JOB, "run1", null)).hasSize(events);
-            assertThat(reader.getEventContents(JOB, "run1", null)).hasSize(events);
-            assertThat(reader.getEventsByRun(JOB, "run1")).hasSize(events);
+            assertThat(reader.readEvents(JOB, "run1", null)).hasSize(events);
+            assertThat(reader.readEvents(JOB, "run1", null)).hasSize(events);
+            assertThat(reader.readEventIndex(JOB, "run1")).hasSize(events);
         });
         assertThat(stderr).isEqualTo("Skipping unreadable " + runFile("run1", "events.jsonl")
                 + System.lineSeparator());
@@ -154,7 +154,7 @@ class DurabilityTest {
     @Test
     void unreadableFilesAreSkippedByListings() throws IOException {
         FileStorage storage = new FileStorage(root);
-        storage.storeJob(new Job(JOB, JobStatus.RUNNING, "x", 0, null, Usage.ZERO, 1, null, null));
+        storage.writeJob(new Job(JOB, JobStatus.RUNNING, "x", 0, null, Usage.ZERO, 1, null, null));
         RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, JOB, "run1", 20);
         run.toolStep();
         Files.createDirectories(root.resolve("jobs/broken"));
@@ -164,8 +164,8 @@ class DurabilityTest {
 
         FileStorage reader = new FileStorage(root);
         String stderr = Recorder.stderrOf(() -> {
-            assertThat(reader.getAllJobs()).extracting(Job::id).containsExactly(JOB);
-            assertThat(reader.getCheckpointsByJobId(JOB)).hasSize(1);
+            assertThat(reader.readJobs()).extracting(Job::id).containsExactly(JOB);
+            assertThat(reader.readCheckpoints(JOB)).hasSize(1);
         });
         assertThat(stderr).contains("Skipping unreadable " + root.resolve("jobs/broken/job.json"))
                 .contains("Skipping unreadable " + badCheckpoint);
@@ -185,10 +185,10 @@ class DurabilityTest {
         // Another process picks the run up again (same ids) and appends.
         FileStorage second = new FileStorage(root);
         Checkpoint extended = step.withMessagesAppended(List.of(RunDriver.user("more")));
-        second.storeCheckpoint(extended);
+        second.writeCheckpoint(extended);
         Event event = new Event(Ids.next(), "coordinator", 5, JOB, "run1", 2,
                 new EventPayload.StartGeneration(extended.messages()));
-        second.storeEvent(event);
+        second.appendEvent(event);
         second.endRun(JOB, "run1");
 
         byte[] eventsAfter = Files.readAllBytes(runFile("run1", "events.jsonl"));
@@ -201,8 +201,8 @@ class DurabilityTest {
                 .startsWith(new String(logBefore, StandardCharsets.UTF_8));
         assertThat(logLines).hasSize(1 + extended.messages().size());
         assertThat(Json.tree(logLines.getLast()).get("id").asText()).isEqualTo(extended.messages().getLast().id());
-        assertThat(second.retrieveCheckpoint(JOB, extended.id()).messages()).isEqualTo(extended.messages());
-        assertThat(second.getEventContents(JOB, "run1", null).getLast()).isEqualTo(event);
+        assertThat(second.readCheckpoint(JOB, extended.id()).messages()).isEqualTo(extended.messages());
+        assertThat(second.readEvents(JOB, "run1", null).getLast()).isEqualTo(event);
     }
 
     @Test
@@ -210,7 +210,7 @@ class DurabilityTest {
         FileStorage storage = new FileStorage(root);
         RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, JOB, "run1", 20);
         run.stopForAnswer();
-        int events = storage.getEventContents(JOB, "run1", null).size();
+        int events = storage.readEvents(JOB, "run1", null).size();
         Path file = runFile("run1", "events.jsonl");
         List<String> before = Files.readAllLines(file);
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
@@ -226,7 +226,7 @@ class DurabilityTest {
 
         FileStorage reader = new FileStorage(root);
         String stderr = Recorder.stderrOf(() ->
-                assertThat(reader.getEventContents(JOB, "run1", null)).hasSize(events + 1));
+                assertThat(reader.readEvents(JOB, "run1", null)).hasSize(events + 1));
         assertThat(stderr).contains("Skipping unreadable " + file);
     }
 
@@ -250,7 +250,7 @@ class DurabilityTest {
         RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, JOB, "run1", 20);
         run.toolStep();
         // Line separators inside values must not split a stored line.
-        storage.storeEvent(new Event(Ids.next(), null, 1, JOB, "run1", null,
+        storage.appendEvent(new Event(Ids.next(), null, 1, JOB, "run1", null,
                 new EventPayload.SkillStderr("s", "a\nb\rc\u2028d\u0085e")));
         run.complete("multi\nline\nanswer");
         for (String name : List.of("events.jsonl", "runtime-events.jsonl", "messages.jsonl")) {
@@ -259,7 +259,7 @@ class DurabilityTest {
                 assertThat(node.isObject()).as(line).isTrue();
             }
         }
-        assertThat(storage.getRuntimeEvents(JOB, "run1").getLast().payload())
+        assertThat(storage.readRuntimeEvents(JOB, "run1").getLast().payload())
                 .isEqualTo(new EventPayload.SkillStderr("s", "a\nb\rc\u2028d\u0085e"));
     }
 }

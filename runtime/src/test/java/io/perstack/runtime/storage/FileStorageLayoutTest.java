@@ -41,9 +41,9 @@ class FileStorageLayoutTest {
         Path root = temp.resolve("perstack");
         FileStorage storage = new FileStorage(root);
         try (JobLock _ = storage.lockJob("job1")) {
-            storage.storeJob(job("job1", 1));
+            storage.writeJob(job("job1", 1));
             RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, "job1", "run1", 10);
-            storage.storeRunSetting("job1", "run1", Map.of("jobId", "job1", "runId", "run1"));
+            storage.writeRunSetting("job1", "run1", Map.of("jobId", "job1", "runId", "run1"));
             Checkpoint c = run.toolStep();
             run.stopForAnswer();
 
@@ -52,7 +52,7 @@ class FileStorageLayoutTest {
             assertThat(job.resolve(".lock")).isRegularFile();
             assertThat(job.resolve("checkpoints")).isDirectoryContaining(p -> p.getFileName().toString()
                     .endsWith(".json"));
-            assertThat(storage.getCheckpointsByJobId("job1")).extracting(Checkpoint::id).contains(c.id());
+            assertThat(storage.readCheckpoints("job1")).extracting(Checkpoint::id).contains(c.id());
             for (String f : List.of("run-setting.json", "events.jsonl", "runtime-events.jsonl", "messages.jsonl")) {
                 assertThat(job.resolve("runs/run1").resolve(f)).isRegularFile();
             }
@@ -70,7 +70,7 @@ class FileStorageLayoutTest {
         Path root = temp.resolve("perstack");
         FileStorage storage = new FileStorage(root);
         Job job = job("job1", 5);
-        storage.storeJob(job);
+        storage.writeJob(job);
         RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, "job1", "run1", 10);
         Checkpoint c = run.stopForAnswer();
 
@@ -78,38 +78,38 @@ class FileStorageLayoutTest {
         assertThat(jobJson).isEqualTo(Json.writePretty(job)).startsWith("{\n  \"id\": \"job1\",\n");
         String checkpointJson = Files.readString(root.resolve("jobs/job1/checkpoints/" + c.id() + ".json"));
         assertThat(checkpointJson).doesNotContain("\n").startsWith("{\"id\":\"" + c.id() + "\"");
-        assertThat(storage.retrieveJob("job1")).contains(job);
+        assertThat(storage.readJob("job1")).contains(job);
     }
 
     @Test
     void runSettingsAreWrittenAsGivenAndListedByLastUpdate() throws IOException {
         Path root = temp.resolve("perstack");
         FileStorage storage = new FileStorage(root);
-        storage.storeRunSetting("joba", "run1", Map.of("expertKey", "a", "startedAt", 10, "updatedAt", 30));
-        storage.storeRunSetting("joba", "run2", Map.of("expertKey", "b", "startedAt", 20, "updatedAt", 20));
-        storage.storeRunSetting("jobb", "run3", Map.of("expertKey", "c", "startedAt", 5, "updatedAt", 10));
+        storage.writeRunSetting("joba", "run1", Map.of("expertKey", "a", "startedAt", 10, "updatedAt", 30));
+        storage.writeRunSetting("joba", "run2", Map.of("expertKey", "b", "startedAt", 20, "updatedAt", 20));
+        storage.writeRunSetting("jobb", "run3", Map.of("expertKey", "c", "startedAt", 5, "updatedAt", 10));
         // Rewritten at run end with a new updatedAt.
-        storage.storeRunSetting("jobb", "run3", Map.of("expertKey", "c", "startedAt", 5, "updatedAt", 40));
+        storage.writeRunSetting("jobb", "run3", Map.of("expertKey", "c", "startedAt", 5, "updatedAt", 40));
 
-        assertThat(storage.getAllRuns()).extracting(StoredRunSetting::runId).containsExactly("run3", "run1", "run2");
-        StoredRunSetting first = storage.getAllRuns().getFirst();
+        assertThat(storage.readRunSettings()).extracting(StoredRunSetting::runId).containsExactly("run3", "run1", "run2");
+        StoredRunSetting first = storage.readRunSettings().getFirst();
         assertThat(first.jobId()).isEqualTo("jobb");
         assertThat(first.expertKey()).isEqualTo("c");
         assertThat(first.updatedAt()).isEqualTo(40);
         assertThat(Files.readString(root.resolve("jobs/jobb/runs/run3/run-setting.json")))
                 .isEqualTo(Json.writePretty(Map.of("expertKey", "c", "startedAt", 5, "updatedAt", 40)));
-        assertThat(storage.runIds("joba")).containsExactly("run1", "run2");
+        assertThat(storage.listRunIds("joba")).containsExactly("run1", "run2");
     }
 
     @Test
     void jobsAreListedNewestFirstAndAMissingJobIsAbsent() {
         FileStorage storage = new FileStorage(temp);
-        storage.storeJob(job("old", 100));
-        storage.storeJob(job("newest", 300));
-        storage.storeJob(job("middle", 200));
+        storage.writeJob(job("old", 100));
+        storage.writeJob(job("newest", 300));
+        storage.writeJob(job("middle", 200));
 
-        assertThat(storage.getAllJobs()).extracting(Job::id).containsExactly("newest", "middle", "old");
-        assertThat(storage.retrieveJob("nothere")).isEmpty();
+        assertThat(storage.readJobs()).extracting(Job::id).containsExactly("newest", "middle", "old");
+        assertThat(storage.readJob("nothere")).isEmpty();
     }
 
     @Test
@@ -119,14 +119,14 @@ class FileStorageLayoutTest {
         for (int i = 0; i < 12; i++) {
             run.toolStep();
         }
-        assertThat(storage.getCheckpointsByJobId("job1")).extracting(Checkpoint::stepNumber)
+        assertThat(storage.readCheckpoints("job1")).extracting(Checkpoint::stepNumber)
                 .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 12).boxed().toList());
     }
 
     @Test
     void aMissingCheckpointIsReportedWithItsJob() {
         FileStorage storage = new FileStorage(temp);
-        assertThatThrownBy(() -> storage.retrieveCheckpoint("job1", "nope"))
+        assertThatThrownBy(() -> storage.readCheckpoint("job1", "nope"))
                 .isInstanceOf(NoSuchElementException.class)
                 .hasMessage("Checkpoint nope not found in job job1");
     }
@@ -141,23 +141,23 @@ class FileStorageLayoutTest {
                 .status(CheckpointStatus.INIT).stepNumber(1).messages(List.of()).usage(Usage.ZERO).build();
         Event event = new Event(Ids.next(), "e", 1, "job1", bad, 1, new EventPayload.StartGeneration(List.of()));
         List<Consumer<FileStorage>> calls = List.of(
-                s -> s.storeJob(job(bad, 1)),
+                s -> s.writeJob(job(bad, 1)),
                 s -> s.beginRun("job1", bad, null),
                 s -> s.beginRun(bad, "run1", null),
-                s -> s.storeCheckpoint(checkpoint.toBuilder().id(bad).build()),
-                s -> s.storeCheckpoint(checkpoint.toBuilder().runId(bad).build()),
-                s -> s.storeCheckpoint(checkpoint.toBuilder().jobId(bad).build()),
-                s -> s.storeEvent(event),
-                s -> s.storeRunSetting(bad, "run1", Map.of()),
+                s -> s.writeCheckpoint(checkpoint.toBuilder().id(bad).build()),
+                s -> s.writeCheckpoint(checkpoint.toBuilder().runId(bad).build()),
+                s -> s.writeCheckpoint(checkpoint.toBuilder().jobId(bad).build()),
+                s -> s.appendEvent(event),
+                s -> s.writeRunSetting(bad, "run1", Map.of()),
                 s -> s.endRun("job1", bad),
                 s -> s.lockJob(bad),
-                s -> s.retrieveJob(bad),
-                s -> s.retrieveCheckpoint("job1", bad),
-                s -> s.getCheckpointsByJobId(bad),
-                s -> s.runIds(bad),
-                s -> s.getEventsByRun("job1", bad),
-                s -> s.getEventContents(bad, "run1", null),
-                s -> s.getRuntimeEvents("job1", bad));
+                s -> s.readJob(bad),
+                s -> s.readCheckpoint("job1", bad),
+                s -> s.readCheckpoints(bad),
+                s -> s.listRunIds(bad),
+                s -> s.readEventIndex("job1", bad),
+                s -> s.readEvents(bad, "run1", null),
+                s -> s.readRuntimeEvents("job1", bad));
         for (Consumer<FileStorage> call : calls) {
             assertThatThrownBy(() -> call.accept(storage)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("Invalid ");
@@ -169,7 +169,7 @@ class FileStorageLayoutTest {
     @Test
     void storedNamesThatAreNotValidIdsAreIgnored() throws IOException {
         FileStorage storage = new FileStorage(temp);
-        storage.storeJob(job("good", 1));
+        storage.writeJob(job("good", 1));
         RunDriver run = RunDriver.fresh(storage, new Recorder(storage).emitter, "good", "run1", 10);
         run.stopForAnswer();
         Path jobs = temp.resolve("jobs");
@@ -179,9 +179,9 @@ class FileStorageLayoutTest {
         Files.createDirectories(jobs.resolve("good/runs/.sneaky"));
 
         String stderr = Recorder.stderrOf(() -> {
-            assertThat(storage.getAllJobs()).extracting(Job::id).containsExactly("good");
-            assertThat(storage.getCheckpointsByJobId("good")).hasSize(1);
-            assertThat(storage.runIds("good")).containsExactly("run1");
+            assertThat(storage.readJobs()).extracting(Job::id).containsExactly("good");
+            assertThat(storage.readCheckpoints("good")).hasSize(1);
+            assertThat(storage.listRunIds("good")).containsExactly("run1");
         });
         assertThat(stderr).isEmpty();
     }
@@ -192,10 +192,10 @@ class FileStorageLayoutTest {
         Files.writeString(notADirectory, "x");
         FileStorage storage = new FileStorage(notADirectory);
 
-        assertThatThrownBy(() -> storage.storeJob(job("job1", 1))).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> storage.writeJob(job("job1", 1))).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("Storage write failed");
         assertThatThrownBy(() -> storage.beginRun("job1", "run1", null)).isInstanceOf(UncheckedIOException.class);
-        assertThatThrownBy(() -> storage.storeEvent(new Event(Ids.next(), null, 1, "job1", "run1", null,
+        assertThatThrownBy(() -> storage.appendEvent(new Event(Ids.next(), null, 1, "job1", "run1", null,
                 new EventPayload.SkillDisconnected("s")))).isInstanceOf(UncheckedIOException.class);
     }
 }

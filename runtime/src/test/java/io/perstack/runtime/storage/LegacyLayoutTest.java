@@ -50,10 +50,10 @@ class LegacyLayoutTest {
         Files.writeString(dir.resolve("cp1.json"), Json.write(one));
 
         FileStorage storage = new FileStorage(root);
-        assertThat(storage.retrieveCheckpoint(JOB, "cp2")).isEqualTo(two);
-        assertThat(storage.getCheckpointsByJobId(JOB)).containsExactly(one, two);
+        assertThat(storage.readCheckpoint(JOB, "cp2")).isEqualTo(two);
+        assertThat(storage.readCheckpoints(JOB)).containsExactly(one, two);
         // No job.json was written by the TypeScript CLI: absent, for the caller to synthesise.
-        assertThat(storage.retrieveJob(JOB)).isEmpty();
+        assertThat(storage.readJob(JOB)).isEmpty();
     }
 
     @Test
@@ -70,11 +70,11 @@ class LegacyLayoutTest {
         writeLegacyEvent(generation);
 
         FileStorage storage = new FileStorage(root);
-        assertThat(storage.getEventsByRun(JOB, "tsrun")).containsExactly(
+        assertThat(storage.readEventIndex(JOB, "tsrun")).containsExactly(
                 new EventMeta(1000, 1, "startRun"), new EventMeta(1001, 1, "startGeneration"),
                 new EventMeta(1200, 2, "completeRun"));
-        assertThat(storage.getEventContents(JOB, "tsrun", null)).containsExactly(start, generation, done);
-        assertThat(storage.getEventContents(JOB, "tsrun", 1)).containsExactly(start, generation);
-        assertThat(storage.runIds(JOB)).containsExactly("tsrun");
+        assertThat(storage.readEvents(JOB, "tsrun", null)).containsExactly(start, generation, done);
+        assertThat(storage.readEvents(JOB, "tsrun", 1)).containsExactly(start, generation);
+        assertThat(storage.listRunIds(JOB)).containsExactly("tsrun");
     }
 }

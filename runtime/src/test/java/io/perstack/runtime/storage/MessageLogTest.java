@@ -41,7 +41,7 @@ class MessageLogTest {
         List<JsonNode> emitted = recorder.emittedCheckpoints();
         assertThat(emitted).isNotEmpty();
         for (JsonNode wire : emitted) {
-            Checkpoint read = storage.retrieveCheckpoint(JOB, wire.get("id").asText());
+            Checkpoint read = storage.readCheckpoint(JOB, wire.get("id").asText());
             JsonNode readJson = Json.mapper().valueToTree(read);
             assertThat(Json.write(readJson.get("messages")))
                     .as("history of checkpoint %s", wire.get("id"))
@@ -58,7 +58,7 @@ class MessageLogTest {
             run.toolStep();
         }
         Checkpoint stopped = run.stopForAnswer();
-        Checkpoint resumed = storage.retrieveCheckpoint(JOB, stopped.id());
+        Checkpoint resumed = storage.readCheckpoint(JOB, stopped.id());
         RunDriver next = RunDriver.continuing(storage, recorder.emitter, resumed, "runb", 50);
         next.toolStep();
         next.complete("All done");
@@ -66,7 +66,7 @@ class MessageLogTest {
         assertEveryEmittedCheckpointMaterialises(storage, recorder);
         // A fresh storage instance (another process) reads the same histories.
         assertEveryEmittedCheckpointMaterialises(new FileStorage(root), recorder);
-        assertThat(new FileStorage(root).getCheckpointsByJobId(JOB)).hasSize(recorder.emittedCheckpoints().size());
+        assertThat(new FileStorage(root).readCheckpoints(JOB)).hasSize(recorder.emittedCheckpoints().size());
     }
 
     @Test
@@ -84,7 +84,7 @@ class MessageLogTest {
         assertThat(stored.get("messageRef").get("runId").asText()).isEqualTo("runa");
         assertThat(stored.get("messageRef").get("count").asInt()).isEqualTo(last.messages().size()).isEqualTo(6);
 
-        Checkpoint read = storage.retrieveCheckpoint(JOB, last.id());
+        Checkpoint read = storage.readCheckpoint(JOB, last.id());
         assertThat(read.messages()).isEqualTo(last.messages());
         assertThat(read.messageRef()).isEqualTo(new MessageRef("runa", 6));
     }
@@ -114,7 +114,7 @@ class MessageLogTest {
         run.toolStep();
         Checkpoint stopped = run.stopForAnswer();
 
-        RunDriver next = RunDriver.continuing(storage, recorder.emitter, storage.retrieveCheckpoint(JOB, stopped.id()),
+        RunDriver next = RunDriver.continuing(storage, recorder.emitter, storage.readCheckpoint(JOB, stopped.id()),
                 "runb", 50);
         next.toolStep();
         next.complete("done");
@@ -179,7 +179,7 @@ class MessageLogTest {
         Checkpoint done = child.complete("child result");
 
         assertThat(logLines("runchild").getFirst()).isEqualTo("{\"base\":null}");
-        assertThat(storage.retrieveCheckpoint(JOB, done.id()).messages()).hasSize(5).isEqualTo(done.messages());
+        assertThat(storage.readCheckpoint(JOB, done.id()).messages()).hasSize(5).isEqualTo(done.messages());
         assertEveryEmittedCheckpointMaterialises(storage, recorder);
     }
 
@@ -190,12 +190,12 @@ class MessageLogTest {
         RunDriver run = RunDriver.fresh(storage, recorder.emitter, JOB, "runa", 50);
         run.toolStep();
         storage.endRun(JOB, "runa");
-        Checkpoint committed = storage.getCheckpointsByJobId(JOB).getLast();
+        Checkpoint committed = storage.readCheckpoints(JOB).getLast();
         // The next step's messages reach the log, then the process dies before its checkpoint is renamed in.
         List<String> before = logLines("runa");
         Checkpoint uncommitted = committed.toBuilder().id(Ids.next()).messageRef(null).build()
                 .withMessagesAppended(List.of(RunDriver.user("lost 1"), RunDriver.user("lost 2")));
-        storage.storeCheckpoint(uncommitted);
+        storage.writeCheckpoint(uncommitted);
         storage.endRun(JOB, "runa");
         Files.delete(root.resolve("jobs").resolve(JOB).resolve("checkpoints").resolve(uncommitted.id() + ".json"));
         assertThat(logLines("runa")).hasSize(before.size() + 2);
@@ -204,12 +204,12 @@ class MessageLogTest {
         FileStorage next = new FileStorage(root);
         Checkpoint extended = committed.toBuilder().id(Ids.next())
                 .messageRef(null).build().withMessagesAppended(List.of(RunDriver.user("after the crash")));
-        next.storeCheckpoint(extended);
+        next.writeCheckpoint(extended);
         next.endRun(JOB, "runa");
 
-        assertThat(new FileStorage(root).retrieveCheckpoint(JOB, extended.id()).messages()
+        assertThat(new FileStorage(root).readCheckpoint(JOB, extended.id()).messages()
                 .equals(extended.messages())).isTrue();
-        assertThat(new FileStorage(root).retrieveCheckpoint(JOB, committed.id()).messages()
+        assertThat(new FileStorage(root).readCheckpoint(JOB, committed.id()).messages()
                 .equals(committed.messages())).isTrue();
         assertThat(logLines("runa")).hasSize(before.size() + 1).startsWith(before.toArray(String[]::new));
     }
@@ -226,7 +226,7 @@ class MessageLogTest {
         }
         Checkpoint stop = a.stopForAnswer();
         assertAppendOnly(previous);
-        RunDriver b = RunDriver.continuing(storage, recorder.emitter, storage.retrieveCheckpoint(JOB, stop.id()),
+        RunDriver b = RunDriver.continuing(storage, recorder.emitter, storage.readCheckpoint(JOB, stop.id()),
                 "runb", 40);
         for (int i = 0; i < 3; i++) {
             b.toolStep();
@@ -263,14 +263,14 @@ class MessageLogTest {
             a.toolStep();
         }
         a.stopForAnswer();
-        steps.addAll(storage.getCheckpointsByJobId(JOB));
+        steps.addAll(storage.readCheckpoints(JOB));
         List<String> branchAJson = steps.stream().map(Json::write).toList();
-        List<String> eventsA = storage.getEventContents(JOB, "runa", null).stream().map(Json::write).toList();
+        List<String> eventsA = storage.readEvents(JOB, "runa", null).stream().map(Json::write).toList();
         byte[] logA = Files.readAllBytes(runDir("runa").resolve("messages.jsonl"));
 
         // --resume-from the checkpoint that ended step 2.
         Checkpoint older = steps.stream().filter(c -> c.stepNumber() == 2).findFirst().orElseThrow();
-        RunDriver b = RunDriver.continuing(storage, recorder.emitter, storage.retrieveCheckpoint(JOB, older.id()),
+        RunDriver b = RunDriver.continuing(storage, recorder.emitter, storage.readCheckpoint(JOB, older.id()),
                 "runb", 40);
         b.toolStep();
         Checkpoint end = b.complete("other branch");
@@ -278,12 +278,12 @@ class MessageLogTest {
         assertThat(Files.readAllBytes(runDir("runa").resolve("messages.jsonl"))).isEqualTo(logA);
         FileStorage reader = new FileStorage(root);
         for (int i = 0; i < steps.size(); i++) {
-            assertThat(Json.write(reader.retrieveCheckpoint(JOB, steps.get(i).id()))).isEqualTo(branchAJson.get(i));
+            assertThat(Json.write(reader.readCheckpoint(JOB, steps.get(i).id()))).isEqualTo(branchAJson.get(i));
         }
-        assertThat(reader.getEventContents(JOB, "runa", null).stream().map(Json::write).toList()).isEqualTo(eventsA);
+        assertThat(reader.readEvents(JOB, "runa", null).stream().map(Json::write).toList()).isEqualTo(eventsA);
         assertThat(Json.tree(logLines("runb").getFirst()).get("base").get("count").asInt())
                 .isEqualTo(older.messages().size());
-        Checkpoint branched = reader.retrieveCheckpoint(JOB, end.id());
+        Checkpoint branched = reader.readCheckpoint(JOB, end.id());
         assertThat(branched.messages().subList(0, older.messages().size())).isEqualTo(older.messages());
         assertThat(branched.messages()).hasSize(older.messages().size() + 4);
         assertEveryEmittedCheckpointMaterialises(reader, recorder);
@@ -358,11 +358,11 @@ class MessageLogTest {
                 emittedPersisted.add(line);
             }
         }
-        List<String> read = new FileStorage(root).getEventContents(JOB, "runa", null).stream()
+        List<String> read = new FileStorage(root).readEvents(JOB, "runa", null).stream()
                 .map(Json::write).toList();
         assertThat(read).isEqualTo(emittedPersisted);
-        assertThat(storage.getRuntimeEvents(JOB, "runa")).extracting(Event::type).containsExactly("skillStarting");
-        assertThat(storage.getEventsByRun(JOB, "runa")).extracting(EventMeta::type)
+        assertThat(storage.readRuntimeEvents(JOB, "runa")).extracting(Event::type).containsExactly("skillStarting");
+        assertThat(storage.readEventIndex(JOB, "runa")).extracting(EventMeta::type)
                 .containsExactlyElementsOf(emittedPersisted.stream().map(l -> Json.tree(l).get("type").asText())
                         .toList())
                 .doesNotContain("streamRunResult");
@@ -377,10 +377,10 @@ class MessageLogTest {
         run.toolStep();
         run.toolStep();
 
-        List<Event> upTo2 = storage.getEventContents(JOB, "runa", 2);
+        List<Event> upTo2 = storage.readEvents(JOB, "runa", 2);
         assertThat(upTo2).isNotEmpty().allSatisfy(e -> assertThat(e.stepNumber()).isLessThanOrEqualTo(2));
         assertThat(upTo2).extracting(Event::stepNumber).contains(1, 2);
-        assertThat(storage.getEventContents(JOB, "runa", null)).extracting(Event::stepNumber).contains(3);
+        assertThat(storage.readEvents(JOB, "runa", null)).extracting(Event::stepNumber).contains(3);
     }
 
     @Test
@@ -392,14 +392,14 @@ class MessageLogTest {
         Checkpoint stop = run.stopForAnswer();
         int runs = 8;
         for (int i = 1; i < runs; i++) {
-            RunDriver next = RunDriver.continuing(storage, recorder.emitter, storage.retrieveCheckpoint(JOB, stop.id()),
+            RunDriver next = RunDriver.continuing(storage, recorder.emitter, storage.readCheckpoint(JOB, stop.id()),
                     "run" + i, 20);
             next.toolStep();
             stop = next.stopForAnswer();
         }
         MessageHistories histories = new MessageHistories(root.resolve("jobs/" + JOB + "/runs"), new Warnings());
         List<JsonNode> stored = new ArrayList<>();
-        for (Checkpoint c : storage.getCheckpointsByJobId(JOB)) {
+        for (Checkpoint c : storage.readCheckpoints(JOB)) {
             stored.add(Json.mapper().valueToTree(c.messageRef()));
         }
         for (JsonNode ref : stored) {
@@ -411,7 +411,7 @@ class MessageLogTest {
         }
         assertThat(stored).hasSizeGreaterThan(runs);
         assertThat(histories.logsRead()).isEqualTo(runs);
-        assertThat(storage.retrieveCheckpoint(JOB, stop.id()).messages()).hasSize(4 + (runs - 1) * 3);
+        assertThat(storage.readCheckpoint(JOB, stop.id()).messages()).hasSize(4 + (runs - 1) * 3);
     }
 
     @Test
@@ -430,7 +430,7 @@ class MessageLogTest {
                 + "\"messageRef\":{\"runId\":\"runa\",\"count\":2}}");
         FileStorage storage = new FileStorage(root);
 
-        String stderr = Recorder.stderrOf(() -> assertThatThrownBy(() -> storage.retrieveCheckpoint(JOB, id))
+        String stderr = Recorder.stderrOf(() -> assertThatThrownBy(() -> storage.readCheckpoint(JOB, id))
                 .isInstanceOf(NoSuchElementException.class)
                 .hasMessage("Checkpoint " + id + " not found in job " + JOB));
         assertThat(stderr).contains("Skipping unreadable " + checkpoints.resolve(id + ".json"));

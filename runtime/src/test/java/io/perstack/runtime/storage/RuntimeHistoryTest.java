@@ -120,7 +120,7 @@ class RuntimeHistoryTest {
         Checkpoint first = Perstack.run(setting(jobId, "delegate in parallel"), null, options);
         assertThat(first.status()).isEqualTo(CheckpointStatus.COMPLETED);
         Checkpoint again = Perstack.run(setting(jobId, "unused").forRun(Ids.next(), "coordinator",
-                RunInput.text("delegate once more"), System.currentTimeMillis()), storage.retrieveCheckpoint(jobId,
+                RunInput.text("delegate once more"), System.currentTimeMillis()), storage.readCheckpoint(jobId,
                 first.id()), options);
         assertThat(again.status()).isEqualTo(CheckpointStatus.COMPLETED);
         assertThat(again.messages().subList(0, first.messages().size())).isEqualTo(first.messages());
@@ -143,7 +143,7 @@ class RuntimeHistoryTest {
             if (e.has("checkpoint")) {
                 checkpoints++;
                 JsonNode wire = e.get("checkpoint");
-                Checkpoint read = reader.retrieveCheckpoint(jobId, wire.get("id").asText());
+                Checkpoint read = reader.readCheckpoint(jobId, wire.get("id").asText());
                 assertThat(Json.write(Json.mapper().valueToTree(read).get("messages")))
                         .isEqualTo(Json.write(wire.get("messages")));
             }
@@ -153,9 +153,9 @@ class RuntimeHistoryTest {
         }
         assertThat(checkpoints).isGreaterThan(5);
         // Coordinator, children a and b, return; continuation, child a, return.
-        assertThat(reader.runIds(jobId)).hasSize(7).containsAll(printedByRun.keySet());
+        assertThat(reader.listRunIds(jobId)).hasSize(7).containsAll(printedByRun.keySet());
         for (Map.Entry<String, List<String>> run : printedByRun.entrySet()) {
-            assertThat(reader.getEventContents(jobId, run.getKey(), null).stream().map(Json::write).toList())
+            assertThat(reader.readEvents(jobId, run.getKey(), null).stream().map(Json::write).toList())
                     .as("events of run %s", run.getKey()).isEqualTo(run.getValue());
         }
         long logged = 0;
@@ -165,7 +165,7 @@ class RuntimeHistoryTest {
             }
         }
         assertThat(logged).as("each message stored once").isEqualTo(messageIds.size());
-        assertThat(reader.retrieveJob(jobId).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
-        assertThat(reader.getAllRuns().getFirst().jobId()).isEqualTo(jobId);
+        assertThat(reader.readJob(jobId).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(reader.readRunSettings().getFirst().jobId()).isEqualTo(jobId);
     }
 }

@@ -1,4 +1,4 @@
-package io.perstack.cli;
+package io.perstack.cli.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

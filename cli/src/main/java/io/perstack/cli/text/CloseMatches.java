@@ -1,4 +1,4 @@
-package io.perstack.cli;
+package io.perstack.cli.text;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,12 +10,12 @@ import java.util.Locale;
  * The names a mistyped one was probably meant to be: at most three candidates within a small edit distance (a third
  * of the name's length, at least two edits), closest first, and the sentence that offers them.
  */
-final class CloseMatches {
+public final class CloseMatches {
     private static final int MAX = 3;
 
     private CloseMatches() {}
 
-    static List<String> of(String given, Collection<String> candidates) {
+    public static List<String> of(String given, Collection<String> candidates) {
         if (given == null) {
             return List.of();
         }
@@ -25,7 +25,9 @@ final class CloseMatches {
         List<Scored> scored = new ArrayList<>();
         for (String candidate : candidates) {
             String lower = candidate.toLowerCase(Locale.ROOT);
-            int d = lower.startsWith(wanted) || wanted.startsWith(lower) ? 1 : distance(wanted, lower);
+            // A prefix or a fragment of a long generated id is as good a hint as a typo.
+            int d = lower.startsWith(wanted) || wanted.startsWith(lower) || lower.contains(wanted) ? 1
+                    : distance(wanted, lower);
             if (d <= limit && !candidate.equals(given)) {
                 scored.add(new Scored(candidate, d));
             }
@@ -35,7 +37,7 @@ final class CloseMatches {
     }
 
     /** {@code " Did you mean "a" or "b"?"}, or the empty string when nothing is close. */
-    static String sentence(String given, Collection<String> candidates) {
+    public static String sentence(String given, Collection<String> candidates) {
         List<String> close = of(given, candidates);
         if (close.isEmpty()) {
             return "";

@@ -1,0 +1,2 @@
+/** Text helpers for messages to a person: close-match suggestions. */
+package io.perstack.cli.text;
