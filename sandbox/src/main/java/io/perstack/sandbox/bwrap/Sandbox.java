@@ -3,10 +3,8 @@ package io.perstack.sandbox.bwrap;
 import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.LaunchedProcess;
 import io.perstack.core.launch.ProcessLauncher;
-import io.perstack.sandbox.egress.Cidr;
 import io.perstack.sandbox.egress.EgressPolicy;
 import io.perstack.sandbox.egress.EgressProxy;
-import io.perstack.sandbox.egress.HostResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -143,14 +141,13 @@ public final class Sandbox implements AutoCloseable {
             if (limits instanceof ResourceLimits.Rlimits) {
                 warnOnce(settings);
             }
-            List<Cidr> exemptions = settings.testExemptions() != null ? settings.testExemptions()
-                    : TestHooks.exemptions(settings.warnings());
-            HostResolver resolver = settings.resolver();
-            if (resolver == null) {
-                resolver = TestHooks.resolver(settings.warnings());
+            if (!settings.egressExemptions().isEmpty()) {
+                settings.warnings().accept("Warning: egress exemptions " + settings.egressExemptions()
+                        + " are set: the proxy may connect to these blocked ranges.");
             }
-            proxy = EgressProxy.start(new EgressProxy.Options(new EgressPolicy(settings.allowlist(), exemptions),
-                    resolver, settings.events(), settings.warnings(), EgressProxy.Limits.DEFAULT));
+            proxy = EgressProxy.start(new EgressProxy.Options(new EgressPolicy(settings.allowlist(),
+                    settings.egressExemptions()), settings.resolver(), settings.events(), settings.warnings(),
+                    EgressProxy.Limits.DEFAULT));
             BwrapCommand.Host host = new BwrapCommand.Host(bwrap, helper, seccomp, scratch.resolve("etc"),
                     scratch.resolve("mask").resolve("dir"), scratch.resolve("mask").resolve("file"), workspace,
                     rootHostUid, idmapTarget, features, systemDirectories(), Files.isDirectory(Path.of("/opt")));
