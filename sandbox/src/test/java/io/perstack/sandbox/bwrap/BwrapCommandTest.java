@@ -1,6 +1,7 @@
 package io.perstack.sandbox.bwrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +20,14 @@ class BwrapCommandTest {
     private static final Path WORKSPACE = Path.of("/home/dev/project");
     private static final Path IDMAP = SCRATCH.resolve("idmap/workspace");
     private static final int ROOT_UID = 1_900_000_000;
-    private static final Map<String, String> MERGED_USR = Map.of("/bin", "usr/bin", "/sbin", "usr/sbin", "/lib",
-            "usr/lib", "/lib64", "usr/lib64");
-    private static final Map<String, String> REAL_DIRS = Map.of("/bin", "", "/lib", "", "/lib64", "");
+    private static final List<BwrapCommand.SystemEntry> MERGED_USR = List.of(
+            new BwrapCommand.SystemEntry.Link("/bin", "usr/bin"),
+            new BwrapCommand.SystemEntry.Link("/sbin", "usr/sbin"),
+            new BwrapCommand.SystemEntry.Link("/lib", "usr/lib"),
+            new BwrapCommand.SystemEntry.Link("/lib64", "usr/lib64"));
+    private static final List<BwrapCommand.SystemEntry> REAL_DIRS = List.of(
+            new BwrapCommand.SystemEntry.Directory("/bin"), new BwrapCommand.SystemEntry.Directory("/lib"),
+            new BwrapCommand.SystemEntry.Directory("/lib64"));
     private static final Path SOCKET = SCRATCH.resolve("sock/1.sock");
     private static final List<String> COMMAND = List.of("sh", "-c", "echo hi");
 
@@ -51,16 +57,19 @@ class BwrapCommandTest {
             "--ro-bind", "/tmp/perstack-job-1/helper", "/run/perstack/helper");
     private static final List<String> SEAL_ROOT = List.of("--remount-ro", "/etc", "--remount-ro", "/");
 
-    private static BwrapCommand.Host nonRoot(BwrapFeatures features, Map<String, String> systemDirs, boolean opt) {
+    private static BwrapCommand.Host nonRoot(BwrapFeatures features, List<BwrapCommand.SystemEntry> systemDirs,
+                                             boolean opt) {
         return new BwrapCommand.Host(Path.of("/usr/bin/bwrap"), SCRATCH.resolve("helper"),
                 SCRATCH.resolve("seccomp.bpf"), SCRATCH.resolve("etc"), SCRATCH.resolve("mask/dir"),
-                SCRATCH.resolve("mask/file"), WORKSPACE, 0, null, features, systemDirs, opt);
+                SCRATCH.resolve("mask/file"), WORKSPACE, new BwrapCommand.Identity.RuntimeUser(), features, systemDirs,
+                opt);
     }
 
-    private static BwrapCommand.Host root(BwrapFeatures features, Map<String, String> systemDirs) {
+    private static BwrapCommand.Host root(BwrapFeatures features, List<BwrapCommand.SystemEntry> systemDirs) {
         return new BwrapCommand.Host(Path.of("/usr/bin/bwrap"), SCRATCH.resolve("helper"),
                 SCRATCH.resolve("seccomp.bpf"), SCRATCH.resolve("etc"), SCRATCH.resolve("mask/dir"),
-                SCRATCH.resolve("mask/file"), WORKSPACE, ROOT_UID, IDMAP, features, systemDirs, false);
+                SCRATCH.resolve("mask/file"), WORKSPACE, new BwrapCommand.Identity.MappedUser(ROOT_UID, IDMAP),
+                features, systemDirs, false);
     }
 
     private static BwrapCommand.Launch launch(List<String> helperLimits, List<String> forwarderLimits,
@@ -196,9 +205,9 @@ class BwrapCommandTest {
     void aNonRootRuntimeBindsToolInstallationsReadOnlyFromWhereTheyAre() {
         List<BwrapCommand.ToolBind> tools = List.of(
                 new BwrapCommand.ToolBind(Path.of("/home/dev/.nvm/versions/node/v22"),
-                        "/home/dev/.nvm/versions/node/v22", null),
+                        "/home/dev/.nvm/versions/node/v22", null, true),
                 new BwrapCommand.ToolBind(Path.of("/home/dev/.local/share/uv/uv-0.5"), "/home/dev/.local/bin/uv",
-                        null));
+                        null, false));
         List<String> argv = BwrapCommand.argv(nonRoot(new BwrapFeatures(true, true), MERGED_USR, false),
                 launch(of("--rlimits"), List.of(), List.of(), List.of(), List.of(), tools));
 
@@ -227,9 +236,10 @@ class BwrapCommandTest {
     void aRootRuntimeStagesToolsAndThePackageCacheThroughTheHelperBeforeBindingThem() {
         List<BwrapCommand.ToolBind> binds = List.of(
                 new BwrapCommand.ToolBind(Path.of("/root/.nvm/versions/node/v22"), "/root/.nvm/versions/node/v22",
-                        SCRATCH.resolve("idmap/tools/0")),
+                        SCRATCH.resolve("idmap/tools/0"), true),
                 new BwrapCommand.ToolBind(Path.of("/root/.cache/perstack/npm/server-filesystem@1.2.3"),
-                        "/root/.cache/perstack/npm/server-filesystem@1.2.3", SCRATCH.resolve("idmap/tools/1")));
+                        "/root/.cache/perstack/npm/server-filesystem@1.2.3", SCRATCH.resolve("idmap/tools/1"),
+                        true));
         List<String> argv = BwrapCommand.argv(root(new BwrapFeatures(true, true), MERGED_USR),
                 launch(of("--rlimits"), of("--nproc", "256"), List.of(), List.of(), List.of(), binds));
 
@@ -258,5 +268,69 @@ class BwrapCommandTest {
                 SEAL_ROOT,
                 of("--chdir", "/workspace", "--", "/run/perstack/helper", "forward", "--nproc", "256",
                         "/run/perstack/egress.sock", "--", "sh", "-c", "echo hi")));
+    }
+
+    @Test
+    void aNonRootRuntimeBindsThePackageCacheReadOnlyAtItsOwnPathAfterTheTools() {
+        List<BwrapCommand.ToolBind> binds = List.of(
+                new BwrapCommand.ToolBind(Path.of("/usr/local/lib/nodejs"), "/usr/local/lib/nodejs", null, true),
+                new BwrapCommand.ToolBind(Path.of("/home/dev/.cache/perstack/npm/server-filesystem@1.2.3"),
+                        "/home/dev/.cache/perstack/npm/server-filesystem@1.2.3", null, true));
+        List<String> argv = BwrapCommand.argv(nonRoot(new BwrapFeatures(true, true), REAL_DIRS, false),
+                launch(of("--rlimits"), List.of(), List.of(), List.of(), List.of(), binds));
+
+        assertThat(argv).containsExactlyElementsOf(concat(
+                of("/tmp/perstack-job-1/helper", "host", "--rlimits",
+                        "--seccomp-file", "/tmp/perstack-job-1/seccomp.bpf",
+                        "--", "/usr/bin/bwrap", "--unshare-all", "--unshare-user", "--disable-userns"),
+                IDENTITY,
+                of("--ro-bind", "/usr", "/usr",
+                        "--ro-bind", "/bin", "/bin",
+                        "--ro-bind", "/lib", "/lib",
+                        "--ro-bind", "/lib64", "/lib64"),
+                ETC_AND_PROC,
+                SIZED_TMP_AND_HOME,
+                of("--bind", "/home/dev/project", "/workspace", "--perstack-pins"),
+                SOCKET_AND_HELPER,
+                of("--ro-bind", "/usr/local/lib/nodejs", "/usr/local/lib/nodejs",
+                        "--ro-bind", "/home/dev/.cache/perstack/npm/server-filesystem@1.2.3",
+                        "/home/dev/.cache/perstack/npm/server-filesystem@1.2.3"),
+                SEAL_ROOT,
+                of("--chdir", "/workspace", "--", "/run/perstack/helper", "forward",
+                        "/run/perstack/egress.sock", "--", "sh", "-c", "echo hi")));
+    }
+
+    @Test
+    void theEnvironmentImposesTheBackendsValuesAndPutsBoundToolsOnThePath() {
+        Map<String, String> env = BwrapCommand.environment(Map.of("PATH", "/host/bin", "LANG", "C.UTF-8",
+                "HTTPS_PROXY", "http://host-proxy:9", "PERSTACK_PROXY_URL", "http://host-proxy:9"), List.of(
+                new BwrapCommand.ToolBind(Path.of("/home/dev/.nvm/versions/node/v22"),
+                        "/home/dev/.nvm/versions/node/v22", null, true),
+                new BwrapCommand.ToolBind(Path.of("/home/dev/.local/share/uv/uv-0.5"), "/home/dev/.local/bin/uv",
+                        null, false),
+                new BwrapCommand.ToolBind(Path.of("/home/dev/.local/share/uv/python3"),
+                        "/home/dev/.local/bin/python3", null, false)));
+
+        assertThat(env).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.ofEntries(
+                Map.entry("HOME", "/home/perstack"),
+                Map.entry("HTTPS_PROXY", "http://127.0.0.1:3128"),
+                Map.entry("HTTP_PROXY", "http://127.0.0.1:3128"),
+                Map.entry("LANG", "C.UTF-8"),
+                Map.entry("NODE_USE_ENV_PROXY", "1"),
+                Map.entry("NO_PROXY", "localhost,127.0.0.1"),
+                Map.entry("NPM_CONFIG_HTTPS_PROXY", "http://127.0.0.1:3128"),
+                Map.entry("NPM_CONFIG_PROXY", "http://127.0.0.1:3128"),
+                Map.entry("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+                        + ":/home/dev/.nvm/versions/node/v22/bin:/home/dev/.local/bin"),
+                Map.entry("SHELL", "/bin/sh"),
+                Map.entry("http_proxy", "http://127.0.0.1:3128"),
+                Map.entry("https_proxy", "http://127.0.0.1:3128"),
+                Map.entry("no_proxy", "localhost,127.0.0.1"))));
+    }
+
+    @Test
+    void aRootRuntimesSandboxCanNeverBeHostRoot() {
+        assertThatThrownBy(() -> new BwrapCommand.Identity.MappedUser(0, IDMAP))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -34,7 +34,7 @@ public record RemoteAddressRules(Map<String, List<InetAddress>> answers, List<Ci
         return answers.isEmpty() && exemptions.isEmpty();
     }
 
-    /** The fixed answer for {@code host}, carrying the name (so TLS checks it, not the address); {@code null} if none. */
+    /** The fixed answer for {@code host}, carrying the name so TLS checks the name; {@code null} if none. */
     InetAddress[] answer(String host) throws UnknownHostException {
         List<InetAddress> fixed = answers.get(normalise(host));
         if (fixed == null || fixed.isEmpty()) {
