@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The {@code sandbox} backend's launcher for one process name (a skill, or {@code exec}): each launch is its own
@@ -59,9 +58,7 @@ public final class BubblewrapLauncher implements ProcessLauncher {
         }
         String cwd = visibleDirectory(spec.cwd());
         List<BwrapCommand.ToolBind> tools = toolBinds(spec.program());
-        Map<String, String> env = new TreeMap<>(spec.environment());
-        env.remove("PERSTACK_PROXY_URL");
-        env.putAll(Sandbox.overrides(pathEntries(tools)));
+        Map<String, String> env = BwrapCommand.environment(spec.environment(), tools);
         checkProgram(spec.program(), cwd, tools);
         List<BwrapCommand.ToolBind> binds = new ArrayList<>(tools);
         binds.addAll(readOnlyBinds(spec.readOnly()));
@@ -84,7 +81,6 @@ public final class BubblewrapLauncher implements ProcessLauncher {
                     .maskedDirectories(), true), masked(sandbox.settings().maskedFiles(), false), pins, binds,
                     spec.command()));
 
-            // Values go through the environment, never the command line, where ps would show them (SR-15).
             ProcessBuilder builder = new ProcessBuilder(argv).directory(sandbox.scratch().toFile());
             builder.environment().clear();
             builder.environment().putAll(env);
@@ -116,7 +112,7 @@ public final class BubblewrapLauncher implements ProcessLauncher {
             if (!real.equals(dir.toAbsolutePath().normalize()) || !Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException("read-only directory " + dir + " is not a plain directory");
             }
-            binds.add(new BwrapCommand.ToolBind(real, real.toString(), sandbox.stagingPlace(real, true)));
+            binds.add(new BwrapCommand.ToolBind(real, real.toString(), sandbox.stagingPlace(real, true), true));
         }
         return binds;
     }
@@ -197,8 +193,7 @@ public final class BubblewrapLauncher implements ProcessLauncher {
                 }
             }
             for (BwrapCommand.ToolBind tool : tools) {
-                boolean prefix = Files.isDirectory(tool.source());
-                if (prefix ? runnable(tool.source().resolve("bin").resolve(program))
+                if (tool.directory() ? runnable(tool.source().resolve("bin").resolve(program))
                         : Path.of(tool.target()).getFileName().toString().equals(program)) {
                     return;
                 }
@@ -265,13 +260,13 @@ public final class BubblewrapLauncher implements ProcessLauncher {
                     }
                     if (prefix != null && ownInstallation(prefix, home)) {
                         BwrapCommand.ToolBind bind = new BwrapCommand.ToolBind(prefix, prefix.toString(),
-                                sandbox.stagingPlace(prefix, true));
+                                sandbox.stagingPlace(prefix, true), true);
                         if (!prefixes.contains(bind)) {
                             prefixes.add(bind);
                         }
                     } else {
                         files.add(new BwrapCommand.ToolBind(real, bin + "/" + name,
-                                sandbox.stagingPlace(real, false)));
+                                sandbox.stagingPlace(real, false), false));
                     }
                 } catch (IOException e) {
                     // vanished: nothing to bind
@@ -294,20 +289,6 @@ public final class BubblewrapLauncher implements ProcessLauncher {
             return false;
         }
         return !(prefix.startsWith(home) && prefix.getNameCount() <= home.getNameCount() + 1);
-    }
-
-    /** The {@code PATH} entries the bound tools add inside: a prefix's {@code bin}, or a bound file's folder. */
-    private static List<String> pathEntries(List<BwrapCommand.ToolBind> tools) {
-        List<String> dirs = new ArrayList<>();
-        for (BwrapCommand.ToolBind tool : tools) {
-            Path target = Path.of(tool.target());
-            String dir = Files.isDirectory(tool.source()) ? target.resolve("bin").toString()
-                    : target.getParent().toString();
-            if (!dirs.contains(dir)) {
-                dirs.add(dir);
-            }
-        }
-        return dirs;
     }
 
     private static boolean inSystemPath(String name) {

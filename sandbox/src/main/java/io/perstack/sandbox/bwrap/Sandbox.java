@@ -3,10 +3,8 @@ package io.perstack.sandbox.bwrap;
 import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.LaunchedProcess;
 import io.perstack.core.launch.ProcessLauncher;
-import io.perstack.sandbox.egress.Cidr;
 import io.perstack.sandbox.egress.EgressPolicy;
 import io.perstack.sandbox.egress.EgressProxy;
-import io.perstack.sandbox.egress.HostResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -123,10 +121,11 @@ public final class Sandbox implements AutoCloseable {
             writeSystemFiles(scratch);
             Files.createDirectory(scratch.resolve("sock"),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            int rootHostUid = runsAsRoot() ? ROOT_SANDBOX_UID : 0;
-            Path idmapTarget = null;
-            if (rootHostUid != 0) {
-                idmapTarget = Files.createDirectories(scratch.resolve("idmap").resolve("workspace"));
+            BwrapCommand.Identity identity = new BwrapCommand.Identity.RuntimeUser();
+            if (runsAsRoot()) {
+                int rootHostUid = ROOT_SANDBOX_UID;
+                identity = new BwrapCommand.Identity.MappedUser(rootHostUid,
+                        Files.createDirectories(scratch.resolve("idmap").resolve("workspace")));
                 // bubblewrap resolves bind sources as the sandbox's user, so that user may pass through (not list)
                 // the scratch directory; the sockets it connects to are made its own in ownSocket().
                 Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
@@ -143,17 +142,16 @@ public final class Sandbox implements AutoCloseable {
             if (limits instanceof ResourceLimits.Rlimits) {
                 warnOnce(settings);
             }
-            List<Cidr> exemptions = settings.testExemptions() != null ? settings.testExemptions()
-                    : TestHooks.exemptions(settings.warnings());
-            HostResolver resolver = settings.resolver();
-            if (resolver == null) {
-                resolver = TestHooks.resolver(settings.warnings());
+            if (!settings.egressExemptions().isEmpty()) {
+                settings.warnings().accept("Warning: egress exemptions " + settings.egressExemptions()
+                        + " are set: the proxy may connect to these blocked ranges.");
             }
-            proxy = EgressProxy.start(new EgressProxy.Options(new EgressPolicy(settings.allowlist(), exemptions),
-                    resolver, settings.events(), settings.warnings(), EgressProxy.Limits.DEFAULT));
+            proxy = EgressProxy.start(new EgressProxy.Options(new EgressPolicy(settings.allowlist(),
+                    settings.egressExemptions()), settings.resolver(), settings.events(), settings.warnings(),
+                    EgressProxy.Limits.DEFAULT));
             BwrapCommand.Host host = new BwrapCommand.Host(bwrap, helper, seccomp, scratch.resolve("etc"),
                     scratch.resolve("mask").resolve("dir"), scratch.resolve("mask").resolve("file"), workspace,
-                    rootHostUid, idmapTarget, features, systemDirectories(), Files.isDirectory(Path.of("/opt")));
+                    identity, features, systemEntries(), Files.isDirectory(Path.of("/opt")));
             return new Sandbox(settings, workspace, bwrap, features, scratch, helper, limits, proxy, host);
         } catch (IOException | RuntimeException e) {
             if (proxy != null) {
@@ -196,18 +194,18 @@ public final class Sandbox implements AutoCloseable {
         return missing;
     }
 
-    /** {@code /bin}, {@code /lib}, ... as they are on this host: link targets on merged-usr systems. */
-    private static Map<String, String> systemDirectories() throws IOException {
-        Map<String, String> dirs = new LinkedHashMap<>();
+    /** {@code /bin}, {@code /lib}, ... as they are on this host: links on merged-usr systems; absent ones left out. */
+    private static List<BwrapCommand.SystemEntry> systemEntries() throws IOException {
+        List<BwrapCommand.SystemEntry> entries = new ArrayList<>();
         for (String dir : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
             Path host = Path.of(dir);
             if (Files.isSymbolicLink(host)) {
-                dirs.put(dir, Files.readSymbolicLink(host).toString());
+                entries.add(new BwrapCommand.SystemEntry.Link(dir, Files.readSymbolicLink(host).toString()));
             } else if (Files.isDirectory(host)) {
-                dirs.put(dir, "");
+                entries.add(new BwrapCommand.SystemEntry.Directory(dir));
             }
         }
-        return dirs;
+        return entries;
     }
 
     private static String ownerTag(ProcessHandle process) {
@@ -373,9 +371,9 @@ public final class Sandbox implements AutoCloseable {
 
     /** Hands a freshly bound egress socket to the sandbox's host user when that is not the runtime's own. */
     void ownSocket(Path socket) throws IOException {
-        if (host.asRoot()) {
-            Files.setAttribute(socket, "unix:uid", host.rootHostUid());
-            Files.setAttribute(socket, "unix:gid", host.rootHostUid());
+        if (host.identity() instanceof BwrapCommand.Identity.MappedUser mapped) {
+            Files.setAttribute(socket, "unix:uid", mapped.hostUid());
+            Files.setAttribute(socket, "unix:gid", mapped.hostUid());
         }
     }
 

@@ -16,8 +16,10 @@ import java.util.function.Consumer;
  * @param maskedDirectories replaced by an empty read-only directory when inside the workspace (history, storage)
  * @param maskedFiles       replaced by an empty read-only file when inside the workspace (loaded env files)
  * @param allowlist         the job's egress allowlist ({@link io.perstack.sandbox.egress.JobAllowlist})
- * @param resolver          resolves allowed names; {@code null} for the host's resolver (or the test hook)
- * @param testExemptions    blocked ranges to exempt; {@code null} reads only the test-only system property
+ * @param resolver          resolves allowed names; {@code null} for the host's DNS
+ * @param egressExemptions  blocked ranges the proxy may still connect to; {@code null} or empty for none. Only code
+ *                          sets it (tests reaching local TLS servers): no configuration, flag or environment
+ *                          variable reaches it, and the runtime always passes none
  * @param events            receives every {@code proxyAccess}
  * @param warnings          one-line warnings for stderr
  * @param hostPath          the runtime's {@code PATH}: where bubblewrap and tool installations are found
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  * @param requireLimits     refuse to prepare when a resource limit of docs/sandbox.md §5 cannot be enforced
  */
 public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDirectories, List<Path> maskedFiles,
-                              List<String> allowlist, HostResolver resolver, List<Cidr> testExemptions,
+                              List<String> allowlist, HostResolver resolver, List<Cidr> egressExemptions,
                               Consumer<EventPayload.ProxyAccess> events, Consumer<String> warnings,
                               String hostPath, List<Path> startupFiles, boolean requireLimits) {
     /** The default warning sink. */
@@ -39,6 +41,8 @@ public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDir
         maskedDirectories = maskedDirectories == null ? List.of() : List.copyOf(maskedDirectories);
         maskedFiles = maskedFiles == null ? List.of() : List.copyOf(maskedFiles);
         allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);
+        resolver = resolver == null ? HostResolver.system() : resolver;
+        egressExemptions = egressExemptions == null ? List.of() : List.copyOf(egressExemptions);
         events = events == null ? e -> { } : events;
         warnings = warnings == null ? STDERR : warnings;
         hostPath = hostPath == null ? "/usr/local/bin:/usr/bin:/bin" : hostPath;
@@ -47,9 +51,9 @@ public record SandboxSettings(String jobId, Path workspace, List<Path> maskedDir
 
     /** Without start-up files to protect and with best-effort limits. */
     public SandboxSettings(String jobId, Path workspace, List<Path> maskedDirectories, List<Path> maskedFiles,
-                           List<String> allowlist, HostResolver resolver, List<Cidr> testExemptions,
+                           List<String> allowlist, HostResolver resolver, List<Cidr> egressExemptions,
                            Consumer<EventPayload.ProxyAccess> events, Consumer<String> warnings, String hostPath) {
-        this(jobId, workspace, maskedDirectories, maskedFiles, allowlist, resolver, testExemptions, events, warnings,
+        this(jobId, workspace, maskedDirectories, maskedFiles, allowlist, resolver, egressExemptions, events, warnings,
                 hostPath, List.of(), false);
     }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
  * {@link #judgeAddresses} on everything the allowed name resolved to.
  *
  * @param allowlist      normalised {@code allowedDomains} entries of the job (exact names and {@code *.suffix})
- * @param testExemptions ranges exempted from the blocked-address rule; only ever set by the test-only system
- *                       property, so a configuration can never open private ranges
+ * @param testExemptions ranges exempted from the blocked-address rule; only ever set by test code (through
+ *                       {@code SandboxSettings.egressExemptions}), so a configuration can never open private ranges
  */
 public record EgressPolicy(List<String> allowlist, List<Cidr> testExemptions) {
     public static final int ALLOWED_PORT = 443;

@@ -19,14 +19,15 @@ public final class GuardedResolverProvider extends InetAddressResolverProvider {
         return new InetAddressResolver() {
             @Override
             public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
-                if (!AddressGuard.isGuarded(host)) {
+                RemoteAddressRules rules = AddressGuard.rules(host);
+                if (rules == null) {
                     return builtin.lookupByName(host, policy);
                 }
-                InetAddress[] answer = AddressGuard.testAnswer(host);
+                InetAddress[] answer = AddressGuard.fixedAnswer(host, rules);
                 if (answer == null) {
                     answer = builtin.lookupByName(host, policy).toArray(InetAddress[]::new);
                 }
-                AddressGuard.check(host, answer);
+                AddressGuard.check(host, answer, rules);
                 return Arrays.stream(answer);
             }
 

@@ -43,8 +43,19 @@ public sealed interface McpServer {
      *
      * @param sslContext trust for TLS; {@code null} for the JDK's default (certificate checks are always on)
      * @param proxyUrl   {@code PERSTACK_PROXY_URL}, or {@code null}
+     * @param addresses  how endpoint names are resolved and checked; {@code null} for {@link
+     *                   RemoteAddressRules#STRICT}, the only rules the runtime uses
      */
-    record RemoteAccess(SSLContext sslContext, String proxyUrl) {
+    record RemoteAccess(SSLContext sslContext, String proxyUrl, RemoteAddressRules addresses) {
         public static final RemoteAccess DEFAULT = new RemoteAccess(null, null);
+
+        public RemoteAccess {
+            addresses = addresses == null ? RemoteAddressRules.STRICT : addresses;
+        }
+
+        /** With the strict address rules. */
+        public RemoteAccess(SSLContext sslContext, String proxyUrl) {
+            this(sslContext, proxyUrl, RemoteAddressRules.STRICT);
+        }
     }
 }

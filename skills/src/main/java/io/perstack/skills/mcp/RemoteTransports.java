@@ -39,10 +39,11 @@ final class RemoteTransports {
             throw new McpConnection.RequestFailed("Skill " + skillName
                     + " SSE endpoint cannot use private/local IP: " + url);
         }
-        AddressGuard.guard(host);
+        AddressGuard.guard(host, remote.access().addresses());
         try {
-            // Also catches an answer the JVM cached before the name was guarded.
-            AddressGuard.check(host, InetAddress.getAllByName(host));
+            // Also catches an answer the JVM cached before the name was guarded; the rules are the name's own, which
+            // stay strict once any access guarded it strictly.
+            AddressGuard.check(host, InetAddress.getAllByName(host), AddressGuard.rules(host));
         } catch (AddressGuard.BlockedAddress e) {
             throw new McpConnection.RequestFailed("Skill " + skillName + " SSE endpoint cannot use private/local IP: "
                     + url + " (" + e.getMessage() + ")");

@@ -12,8 +12,11 @@ import io.perstack.skills.SkillStartException;
 import io.perstack.testkit.mcp.Behaviour;
 import io.perstack.testkit.mcp.HostileHttpServer;
 import io.perstack.testkit.mcp.TestTls;
+import io.perstack.sandbox.egress.Cidr;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,11 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SSE and streamable HTTP skills against the hostile server over real TLS (docs/skills.md §7). A public-looking name is
- * mapped to the loopback server with the test-only resolver override, and loopback is exempted the same way; a name
- * mapped to a private address must still be refused (SR-42).
+ * mapped to the loopback server by relaxed {@link RemoteAddressRules} passed in the remote access, and loopback is
+ * exempted the same way; a name mapped to a private address must still be refused (SR-42).
  */
 class RemoteSkillTest {
     private static final String HOST = "mcp.example.test";
+    /** Passed explicitly: nothing outside code (no property, flag or configuration) relaxes the address rules. */
+    private static final RemoteAddressRules RULES = new RemoteAddressRules(Map.of(
+            HOST, List.of(InetAddress.ofLiteral("127.0.0.1")),
+            "rebind.example.test", List.of(InetAddress.ofLiteral("10.0.0.1")),
+            "meta.example.test", List.of(InetAddress.ofLiteral("169.254.169.254"))),
+            List.of(Cidr.parse("127.0.0.0/8")));
 
     @TempDir
     static Path certs;
@@ -45,21 +54,16 @@ class RemoteSkillTest {
     static void serve() {
         tls = TestTls.forHost(certs, HOST);
         server = HostileHttpServer.start(Behaviour.parse(List.of()), tls.server());
-        System.setProperty(AddressGuard.TEST_RESOLVE, HOST + "=127.0.0.1,rebind.example.test=10.0.0.1,"
-                + "meta.example.test=169.254.169.254");
-        System.setProperty(AddressGuard.TEST_ALLOW_CIDRS, "127.0.0.0/8");
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        System.clearProperty(AddressGuard.TEST_RESOLVE);
-        System.clearProperty(AddressGuard.TEST_ALLOW_CIDRS);
     }
 
     @BeforeEach
     void open() {
-        h = new Harness(ws).remote(new McpServer.RemoteAccess(tls.client(), null));
+        h = new Harness(ws).remote(new McpServer.RemoteAccess(tls.client(), null, RULES));
     }
 
     @AfterEach
@@ -134,7 +138,7 @@ class RemoteSkillTest {
 
     @Test
     void aCertificateThatIsNotTrustedFailsTheStart() {
-        Harness untrusting = new Harness(ws);
+        Harness untrusting = new Harness(ws).remote(new McpServer.RemoteAccess(null, null, RULES));
         try {
             assertThatThrownBy(() -> untrusting.skill(remote(true, "https://" + HOST + ":" + server.port()
                     + "/mcp")).start())
