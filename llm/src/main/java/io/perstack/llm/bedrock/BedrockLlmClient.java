@@ -9,6 +9,7 @@ import io.perstack.llm.GenerationOutcome;
 import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderError;
+import io.perstack.llm.ProviderOptions;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
 import io.perstack.llm.http.HttpTransport;
@@ -31,7 +32,7 @@ public final class BedrockLlmClient implements LlmClient {
         if (!(settings.credentials() instanceof ProviderSettings.Credentials.Aws(var id, var secret, var token))) {
             throw new IllegalArgumentException("Bedrock needs AWS credentials");
         }
-        this.signer = new SigV4(id, secret, token, settings.value("region"), "bedrock");
+        this.signer = new SigV4(id, secret, token, settings.options(ProviderOptions.Bedrock.class).region(), "bedrock");
     }
 
     @Override
