@@ -3,6 +3,7 @@ package io.perstack.llm.bedrock;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
+import io.perstack.core.config.ProviderKind;
 import io.perstack.core.model.Usage;
 import io.perstack.llm.GenerationListener;
 import io.perstack.llm.GenerationOutcome;
@@ -37,7 +38,7 @@ public final class BedrockLlmClient implements LlmClient {
 
     @Override
     public String providerName() {
-        return "amazon-bedrock";
+        return ProviderKind.AMAZON_BEDROCK.wireName();
     }
 
     @Override
@@ -50,7 +51,7 @@ public final class BedrockLlmClient implements LlmClient {
         ChatRequest chat;
         try {
             chat = ChatRequest.builder()
-                    .messages(ChatMapping.toChatMessages(request.messages(), "amazon-bedrock")).build();
+                    .messages(ChatMapping.toChatMessages(request.messages(), ProviderKind.AMAZON_BEDROCK.wireName())).build();
         } catch (ChatMapping.UnsupportedInput e) {
             return new GenerationOutcome.Failed(e.error());
         } catch (IllegalArgumentException e) {
