@@ -48,11 +48,12 @@ public final class ConcurrentJobs {
                 {"replies":[],"fallback":{"toolCalls":[{"id":"toolu_b","name":"healthCheck","input":{}}],
                  "usage":{"input":100,"output":10},"delayMs":%d}}""".formatted(latency));
         Path root = Files.createTempDirectory("perstack-bench-");
-        try (ScriptedLlmServer server = ScriptedLlmServer.start(script, new ScriptedLlmServer.Options(0, false, r -> {}))) {
+        try (ScriptedLlmServer server = ScriptedLlmServer.start(script, new ScriptedLlmServer.Options(0, false, r -> {}));
+             Providers providers = new Providers()) {
             Map<String, String> env = new HashMap<>();
             env.put("ANTHROPIC_API_KEY", "bench");
             env.put("ANTHROPIC_BASE_URL", server.anthropicBaseUrl());
-            LlmClient shared = Providers.create(ProviderSettings.resolve(ProviderConfig.DEFAULT, env), null);
+            LlmClient shared = providers.create(ProviderSettings.resolve(ProviderConfig.DEFAULT, env), null);
             ExpertConfig expert = new ExpertConfig("looper", "looper", null, null, "Loops", "Call healthCheck.",
                     null, null, null, null, null, null);
             FileStorage storage = new FileStorage(root.resolve("perstack"));
@@ -88,7 +89,6 @@ public final class ConcurrentJobs {
                                 + "CPU per step %.2f ms%n", jobs, ended, totalSteps, wall, peakHeapMiB(),
                         cpuPerStepMs);
             }
-            Providers.closeAll();
         }
     }
 

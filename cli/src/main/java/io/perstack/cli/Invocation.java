@@ -4,6 +4,7 @@ import io.perstack.cli.text.CloseMatches;
 import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.config.PerstackConfig;
 import io.perstack.core.config.ProviderConfig;
+import io.perstack.core.config.ProviderKind;
 import io.perstack.core.config.ReasoningBudget;
 import io.perstack.core.id.Ids;
 import io.perstack.core.model.Checkpoint;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,15 +38,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * defaults, the merged environment, the selected checkpoint, and every check that must fail before anything runs.
  */
 final class Invocation {
-    private static final Set<String> PROVIDERS = Set.of("anthropic", "google", "openai", "ollama", "azure-openai",
-            "amazon-bedrock", "google-vertex", "deepseek");
-
     private final RunSetting setting;
     private final Checkpoint checkpoint;
     private final Storage storage;
     private final Path storageRoot;
     private final List<Path> loadedEnvFiles;
     private final ProviderSettings provider;
+    private final Providers providers;
     private final LockedRun locked;
     private final List<Path> startupFiles;
     private final boolean requireLimits;
@@ -54,7 +52,7 @@ final class Invocation {
     private final AtomicInteger signalExit = new AtomicInteger();
 
     private Invocation(RunSetting setting, Checkpoint checkpoint, Storage storage, Path storageRoot,
-                       List<Path> loadedEnvFiles, ProviderSettings provider, LockedRun locked,
+                       List<Path> loadedEnvFiles, ProviderSettings provider, Providers providers, LockedRun locked,
                        List<Path> startupFiles, boolean requireLimits, RunNarration narration) {
         this.setting = setting;
         this.checkpoint = checkpoint;
@@ -62,17 +60,19 @@ final class Invocation {
         this.storageRoot = storageRoot;
         this.loadedEnvFiles = loadedEnvFiles;
         this.provider = provider;
+        this.providers = providers;
         this.locked = locked;
         this.startupFiles = startupFiles;
         this.requireLimits = requireLimits;
         this.narration = narration;
     }
 
-    static Invocation prepare(String expertKey, String query, RunFlags f) {
+    /** {@code providers} owns the provider clients (and their connections) of this and later invocations. */
+    static Invocation prepare(String expertKey, String query, RunFlags f, Providers providers) {
         RunCommand.ArgumentProblems problems = new RunCommand.ArgumentProblems();
-        if (f.provider != null && !PROVIDERS.contains(f.provider)) {
-            problems.add("provider", "Invalid provider \"" + f.provider + "\". Expected one of: anthropic, google, "
-                    + "openai, ollama, azure-openai, amazon-bedrock, google-vertex, deepseek");
+        if (f.provider != null && ProviderKind.byName(f.provider).isEmpty()) {
+            problems.add("provider", "Invalid provider \"" + f.provider + "\". Expected one of: "
+                    + String.join(", ", ProviderKind.names()));
         }
         if (f.runtime != null && !RuntimeSelection.isKnownName(f.runtime)) {
             problems.add("runtime", "Invalid runtime \"" + f.runtime + "\". Expected one of: sandbox, docker, local");
@@ -160,14 +160,14 @@ final class Invocation {
                 config.perstackBaseSkillCommand(), env, System.getenv("PERSTACK_PROXY_URL"), f.verbose, now, now,
                 runtime, workspace, List.copyOf(f.env), maxCost, resultCap, config.pricing());
         // Everything checked: the provider's TLS handshake can run while the job starts its skills.
-        Providers.preconnect(provider, setting.proxyUrl());
+        providers.preconnect(provider, setting.proxyUrl());
         List<Path> startup = startupFiles(cwd, config, f.envPath);
         // Before anything starts: a file a sandbox could not touch may still have changed since the last job.
         StartupFileDigests.changes(storageRoot, selected.checkpoint() != null ? jobId : null, startup)
                 .forEach(System.err::println);
         return new Invocation(setting, selected.checkpoint(), storage, storageRoot, environment.loadedFiles(),
-                provider, locked, startup, f.requireLimits || Boolean.TRUE.equals(config.requireLimits()),
-                new RunNarration(new RunNarration.Context(expertKey, provider.providerName(),
+                provider, providers, locked, startup, f.requireLimits || Boolean.TRUE.equals(config.requireLimits()),
+                new RunNarration(new RunNarration.Context(expertKey, provider.kind(),
                         RunNarration.endpoint(provider.baseUrl()), carriedFlags(f)), System.err));
     }
 
@@ -262,7 +262,7 @@ final class Invocation {
         List<RunListener> listeners = listener instanceof JsonLinesWriter ? List.of(listener, narration)
                 : List.of(listener);
         RunOptions options = new RunOptions(storage, listeners, control,
-                s -> Providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
+                s -> providers.create(provider, s.proxyUrl()), loadedEnvFiles, storageRoot, locked::toolsFor,
                 startupFiles, requireLimits, locked.npmPackages());
         try {
             return Perstack.run(setting, checkpoint, options);

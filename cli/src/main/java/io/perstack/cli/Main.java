@@ -5,7 +5,6 @@ import io.perstack.core.config.PerstackToml;
 import io.perstack.core.json.Json;
 import io.perstack.core.policy.TerminalText;
 import io.perstack.cli.log.LogCommand;
-import io.perstack.llm.Providers;
 import io.perstack.runtime.Version;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,9 +24,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Thread.ofPlatform().daemon().name("warm-up").start(Main::warmUp);
-        int code = execute(args);
-        Providers.closeAll();
-        System.exit(code);
+        System.exit(execute(args));
     }
 
     /** Runs the command line and returns the exit code (no {@code System.exit}), for tests and embedding. */

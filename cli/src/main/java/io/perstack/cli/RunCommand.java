@@ -6,6 +6,7 @@ import io.perstack.cli.tui.LiveView;
 import io.perstack.cli.tui.TerminalSession;
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.CheckpointStatus;
+import io.perstack.llm.Providers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Invocation invocation = Invocation.prepare(expertKey, query, flags);
+        // The command owns the provider clients; closing them releases their idle connections.
+        try (Providers providers = new Providers()) {
+            return call(providers);
+        }
+    }
+
+    private Integer call(Providers providers) {
+        Invocation invocation = Invocation.prepare(expertKey, query, flags, providers);
         Checkpoint result;
         try {
             result = run(invocation);

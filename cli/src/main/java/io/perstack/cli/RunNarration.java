@@ -1,5 +1,6 @@
 package io.perstack.cli;
 
+import io.perstack.core.config.ProviderKind;
 import io.perstack.core.event.Event;
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.RunError;
@@ -11,7 +12,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -22,21 +22,16 @@ import java.util.regex.Pattern;
 final class RunNarration implements RunListener {
     private static final Pattern SAFE_ARGUMENT = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
     private static final int MAX_DETAIL = 300;
-    /** The variable holding each provider's key, for the hint after a refused credential. */
-    private static final Map<String, String> KEY_VARIABLES = Map.of("anthropic", "ANTHROPIC_API_KEY",
-            "openai", "OPENAI_API_KEY", "google", "GOOGLE_GENERATIVE_AI_API_KEY", "deepseek", "DEEPSEEK_API_KEY",
-            "azure-openai", "AZURE_API_KEY", "amazon-bedrock", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-            "google-vertex", "GOOGLE_APPLICATION_CREDENTIALS");
 
     /**
      * What the narration needs to know about the invocation.
      *
      * @param expertKey the Expert run
-     * @param provider  the provider's name
+     * @param provider  the provider, which names its key variables for the hint after a refused credential
      * @param endpoint  where generations go ({@code host:port}), {@code null} when unknown
      * @param carried   the flags a continuation must repeat ({@code --config x}, {@code --runtime local})
      */
-    record Context(String expertKey, String provider, String endpoint, List<String> carried) {
+    record Context(String expertKey, ProviderKind provider, String endpoint, List<String> carried) {
         Context {
             carried = List.copyOf(carried);
         }
@@ -144,7 +139,7 @@ final class RunNarration implements RunListener {
     }
 
     private String providerLine(String name, String message, Integer status) {
-        String from = context.provider() + (context.endpoint() == null ? "" : " at " + context.endpoint());
+        String from = context.provider().wireName() + (context.endpoint() == null ? "" : " at " + context.endpoint());
         String cause = cause(name, message, status, null);
         if (status == null) {
             return "Could not reach " + from + ": " + cause + ". Check the network and the provider's base URL "
@@ -152,12 +147,17 @@ final class RunNarration implements RunListener {
         }
         return switch (status) {
             case 401, 403 -> "The provider " + from + " refused the credentials: " + cause + ". Check "
-                    + KEY_VARIABLES.getOrDefault(context.provider(), "the provider's API key") + ".";
+                    + keyVariables() + ".";
             case 404 -> "The provider " + from + " does not know this request: " + cause + ". Check the model "
                     + "name (--model or model in perstack.toml) and the provider's base URL.";
             case 400, 413, 422 -> "The provider " + from + " rejected the request: " + cause + ".";
             default -> "The provider " + from + " failed: " + cause + ". Try again later or raise --max-retries.";
         };
+    }
+
+    private String keyVariables() {
+        List<String> names = context.provider().keyVariables();
+        return names.isEmpty() ? "the provider's API key" : String.join(" and ", names);
     }
 
     private static String shortArguments(ToolCall call) {

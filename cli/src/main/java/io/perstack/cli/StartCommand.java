@@ -4,6 +4,7 @@ import io.perstack.cli.tui.StartModel;
 import io.perstack.cli.tui.StoredHistory;
 import io.perstack.cli.tui.TerminalSession;
 import io.perstack.core.config.PerstackConfig;
+import io.perstack.llm.Providers;
 import io.perstack.runtime.storage.FileStorage;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,9 +36,10 @@ final class StartCommand implements Callable<Integer> {
         StoredHistory history = new StoredHistory(new FileStorage(
                 Invocation.storageRoot(cwd, System.getenv("PERSTACK_STORAGE_PATH"))));
         try (TerminalSession terminal = TerminalSession.open().orElseThrow(() -> new UserError(
-                "perstack start needs a terminal; use perstack run to run an Expert from a script"))) {
+                "perstack start needs a terminal; use perstack run to run an Expert from a script"));
+             Providers providers = new Providers()) {
             StartModel opening = StartModel.opening(List.copyOf(config.experts().keySet()), history, expertKey);
-            return new StartSession(terminal, flags, history).run(opening, expertKey, query);
+            return new StartSession(terminal, flags, history, providers).run(opening, expertKey, query);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.perstack.cli.tui.StartModel;
 import io.perstack.cli.tui.StartScreen;
 import io.perstack.cli.tui.StyledLine;
 import io.perstack.cli.tui.TerminalSession;
+import io.perstack.llm.Providers;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -28,12 +29,15 @@ final class StartSession {
     private final TerminalSession terminal;
     private final RunFlags flags;
     private final History history;
+    private final Providers providers;
     private int signalExit;
 
-    StartSession(TerminalSession terminal, RunFlags flags, History history) {
+    /** {@code providers} is shared by the session's runs, so a second run reuses the first one's connections. */
+    StartSession(TerminalSession terminal, RunFlags flags, History history, Providers providers) {
         this.terminal = terminal;
         this.flags = flags;
         this.history = history;
+        this.providers = providers;
     }
 
     /** Runs until the user quits; the exit code. With both {@code expertKey} and {@code query}, runs at once. */
@@ -75,7 +79,7 @@ final class StartSession {
         try {
             Invocation invocation;
             try {
-                invocation = Invocation.prepare(r.expertKey(), r.query(), runFlags);
+                invocation = Invocation.prepare(r.expertKey(), r.query(), runFlags, providers);
             } catch (UserError e) {
                 return before.withNotice(e.getMessage());
             }

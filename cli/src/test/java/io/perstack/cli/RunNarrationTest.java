@@ -7,13 +7,14 @@ import io.perstack.runtime.RunNotice;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import io.perstack.core.config.ProviderKind;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RunNarrationTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final RunNarration narration = new RunNarration(new RunNarration.Context("my expert", "openai",
+    private final RunNarration narration = new RunNarration(new RunNarration.Context("my expert", ProviderKind.OPENAI,
             "api.openai.com:443", List.of("--config", "examples/hello/perstack.toml")),
             new PrintStream(err, true, StandardCharsets.UTF_8));
 

@@ -22,7 +22,7 @@ class LiveProviderTest {
 
     private static GenerationResult generate(String provider, String model, ReasoningBudget budget,
                                              List<String> reasoningDeltas) {
-        LlmClient client = Providers.create(ProviderSettings.resolve(new ProviderConfig(provider, null),
+        LlmClient client = new Providers().create(ProviderSettings.resolve(new ProviderConfig(provider, null),
                 System.getenv()), System.getenv("PERSTACK_PROXY_URL"));
         List<Message> messages = List.of(
                 new Message.InstructionMessage(Ids.next(), List.of(new TextPart(Ids.next(),

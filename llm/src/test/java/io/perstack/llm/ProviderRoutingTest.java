@@ -25,7 +25,7 @@ class ProviderRoutingTest {
     private static RecordedRequest generateOnce(String provider, ProviderConfig.Setting setting,
                                                 Map<String, String> env, String model,
                                                 ScriptedLlmServer server) {
-        LlmClient client = Providers.create(ProviderSettings.resolve(new ProviderConfig(provider, setting), env),
+        LlmClient client = new Providers().create(ProviderSettings.resolve(new ProviderConfig(provider, setting), env),
                 null);
         GenerationOutcome outcome = client.generate(new GenerationRequest(model, HELLO, List.of(),
                 ReasoningBudget.parse("high"), Duration.ofSeconds(20)), GenerationListener.NONE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.perstack.core.config.ProviderConfig;
+import io.perstack.core.config.ProviderKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** docs/providers.md §2: which variables each provider needs, what the messages say, and the base-URL rule. */
 class ProviderSettingsTest {
@@ -47,6 +49,19 @@ class ProviderSettingsTest {
                 .hasMessage(variable + " is not set");
     }
 
+    /** Every declared kind resolves through its declaration: the first key variable is the first thing checked. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ProviderKind.class)
+    void everyKindChecksItsDeclaredCredentialFirst(ProviderKind kind) {
+        if (kind.keyVariables().isEmpty()) {
+            assertThat(resolve(kind.wireName(), Map.of()).baseUrl()).isEqualTo(kind.defaultBaseUrl());
+        } else {
+            assertThatThrownBy(() -> resolve(kind.wireName(), Map.of("HOME", dir.toString())))
+                    .isInstanceOf(ProviderSetupException.class)
+                    .hasMessage(kind.keyVariables().getFirst() + " is not set");
+        }
+    }
+
     @Test
     void bedrockNeedsTheSecretAndARegion() {
         assertThatThrownBy(() -> resolve("amazon-bedrock", Map.of("AWS_ACCESS_KEY_ID", "id")))
@@ -60,7 +75,7 @@ class ProviderSettingsTest {
         ProviderSettings s = resolve("amazon-bedrock", setting(null, null, null, null, null, null, "eu-west-3", null),
                 Map.of("AWS_ACCESS_KEY_ID", "id", "AWS_SECRET_ACCESS_KEY", "s", "AWS_REGION", "us-east-1",
                         "AWS_SESSION_TOKEN", "tok"));
-        assertThat(s.value("region")).isEqualTo("eu-west-3");
+        assertThat(s.options()).isEqualTo(new ProviderOptions.Bedrock("eu-west-3"));
         assertThat(s.baseUrl()).isEqualTo("https://bedrock-runtime.eu-west-3.amazonaws.com");
         assertThat(s.credentials()).isEqualTo(new ProviderSettings.Credentials.Aws("id", "s", "tok"));
         assertThat(s.secretValues()).containsExactlyInAnyOrder("id", "s", "tok");
@@ -74,22 +89,19 @@ class ProviderSettingsTest {
         ProviderSettings s = resolve("azure-openai", Map.of("AZURE_API_KEY", "k", "AZURE_RESOURCE_NAME", "contoso",
                 "AZURE_API_VERSION", "2025-04-01-preview"));
         assertThat(s.baseUrl()).isEqualTo("https://contoso.openai.azure.com/openai");
-        assertThat(s.value("apiVersion")).isEqualTo("2025-04-01-preview");
-        assertThat(s.value("deploymentUrls")).isEqualTo("false");
+        assertThat(s.options()).isEqualTo(new ProviderOptions.Azure("2025-04-01-preview", false));
         ProviderSettings fromSetting = resolve("azure-openai",
                 setting(null, null, null, "fabrikam", "2024-10-21", true, null, null),
                 Map.of("AZURE_API_KEY", "k", "AZURE_RESOURCE_NAME", "contoso"));
         assertThat(fromSetting.baseUrl()).isEqualTo("https://fabrikam.openai.azure.com/openai");
-        assertThat(fromSetting.value("apiVersion")).isEqualTo("2024-10-21");
-        assertThat(fromSetting.value("deploymentUrls")).isEqualTo("true");
+        assertThat(fromSetting.options()).isEqualTo(new ProviderOptions.Azure("2024-10-21", true));
     }
 
     @Test
     void openAiOrganizationAndProjectComeFromSettingOverEnvironment() {
         ProviderSettings s = resolve("openai", setting(null, "org-setting", null, null, null, null, null, null),
                 Map.of("OPENAI_API_KEY", "k", "OPENAI_ORGANIZATION", "org-env", "OPENAI_PROJECT", "proj-env"));
-        assertThat(s.value("organization")).isEqualTo("org-setting");
-        assertThat(s.value("project")).isEqualTo("proj-env");
+        assertThat(s.options()).isEqualTo(new ProviderOptions.OpenAi("org-setting", "proj-env"));
         assertThat(s.baseUrl()).isEqualTo("https://api.openai.com/v1");
     }
 

@@ -98,7 +98,7 @@ enum ProviderTarget {
     }
 
     LlmClient client(ScriptedLlmServer server, GoogleTokenServer tokens, Path dir) {
-        return Providers.create(ProviderSettings.resolve(config(), env(server, tokens, dir)), null);
+        return new Providers().create(ProviderSettings.resolve(config(), env(server, tokens, dir)), null);
     }
 
     /** Every credential value of this target, for leak checks. */

@@ -14,13 +14,26 @@ class ProvidersTest {
 
     @Test
     void clientsAreSharedPerCredentialsBaseUrlAndProxy() {
-        LlmClient first = Providers.create(anthropic("key-one-1", "https://a.example/v1"), null);
+        try (Providers providers = new Providers()) {
+            LlmClient first = providers.create(anthropic("key-one-1", "https://a.example/v1"), null);
 
-        assertThat(Providers.create(anthropic("key-one-1", "https://a.example/v1"), null)).isSameAs(first);
-        assertThat(Providers.create(anthropic("key-two-2", "https://a.example/v1"), null)).isNotSameAs(first);
-        assertThat(Providers.create(anthropic("key-one-1", "https://b.example/v1"), null)).isNotSameAs(first);
-        assertThat(Providers.create(anthropic("key-one-1", "https://a.example/v1"), "http://proxy.example:3128"))
-                .isNotSameAs(first);
-        assertThat(first.providerName()).isEqualTo("anthropic");
+            assertThat(providers.create(anthropic("key-one-1", "https://a.example/v1"), null)).isSameAs(first);
+            assertThat(providers.create(anthropic("key-two-2", "https://a.example/v1"), null)).isNotSameAs(first);
+            assertThat(providers.create(anthropic("key-one-1", "https://b.example/v1"), null)).isNotSameAs(first);
+            assertThat(providers.create(anthropic("key-one-1", "https://a.example/v1"), "http://proxy.example:3128"))
+                    .isNotSameAs(first);
+            assertThat(first.providerName()).isEqualTo("anthropic");
+        }
+    }
+
+    @Test
+    void clientsAreOwnedByTheirProvidersAndForgottenWhenClosed() {
+        ProviderSettings settings = anthropic("key-one-1", "https://a.example/v1");
+        try (Providers one = new Providers(); Providers other = new Providers()) {
+            LlmClient first = one.create(settings, null);
+            assertThat(other.create(settings, null)).isNotSameAs(first);
+            one.close();
+            assertThat(one.create(settings, null)).isNotSameAs(first);
+        }
     }
 }

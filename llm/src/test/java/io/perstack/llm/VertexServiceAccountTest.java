@@ -46,7 +46,7 @@ class VertexServiceAccountTest {
             ProviderSettings settings = ProviderSettings.resolve(new ProviderConfig("google-vertex", null), Map.of(
                     "GOOGLE_APPLICATION_CREDENTIALS", file.toString(),
                     "GOOGLE_VERTEX_BASE_URL", server.baseUrl() + "/v1/projects/p/locations/l/publishers/google"));
-            LlmClient client = Providers.create(settings, null);
+            LlmClient client = new Providers().create(settings, null);
             GenerationRequest request = new GenerationRequest("gemini-2.5-flash", List.of(
                     new Message.UserMessage("m1", List.of(new TextPart("t1", "hi")), null)), List.of(),
                     ReasoningBudget.LOW, Duration.ofSeconds(20));
@@ -84,7 +84,7 @@ class VertexServiceAccountTest {
                     new Message.UserMessage("m1", List.of(new TextPart("t1", "hi")), null)), List.of(),
                     ReasoningBudget.LOW, Duration.ofSeconds(20));
 
-            assertThat(Providers.create(settings, null).generate(request, GenerationListener.NONE))
+            assertThat(new Providers().create(settings, null).generate(request, GenerationListener.NONE))
                     .isInstanceOf(GenerationOutcome.Generated.class);
             assertThat(tokens.forms()).singleElement().asString().contains("grant_type=refresh_token",
                     "refresh_token=refresh-token-1", "client_id=client-1");

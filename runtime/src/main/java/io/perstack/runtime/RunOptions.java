@@ -44,7 +44,7 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
         startupFiles = startupFiles == null ? List.of() : List.copyOf(startupFiles);
         maskedEnvFiles = maskedEnvFiles == null ? List.of() : List.copyOf(maskedEnvFiles);
         control = control == null ? RunControl.none() : control;
-        llm = llm == null ? RunOptions::providerClient : llm;
+        llm = llm == null ? providerClients(new Providers()) : llm;
         lockedTools = lockedTools == null ? expert -> null : lockedTools;
     }
 
@@ -86,8 +86,12 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
                 startupFiles, requireLimits, lockedPackages);
     }
 
-    private static LlmClient providerClient(RunSetting setting) {
-        return Providers.create(ProviderSettings.resolve(setting.providerConfig(), setting.env()),
+    /**
+     * Clients from each setting's provider config, shared by the jobs run with these options (and their
+     * {@link #withControl} copies). The pool holds no threads: its idle connections expire, and go with the options.
+     */
+    private static Function<RunSetting, LlmClient> providerClients(Providers providers) {
+        return setting -> providers.create(ProviderSettings.resolve(setting.providerConfig(), setting.env()),
                 setting.proxyUrl());
     }
 }

@@ -1,11 +1,11 @@
 package io.perstack.core.config;
 
+import io.perstack.core.config.ProviderKind.SettingKey;
 import io.perstack.core.policy.UrlRules;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.tomlj.TomlTable;
 
 /**
@@ -14,14 +14,10 @@ import org.tomlj.TomlTable;
  * Keys the schema does not know are ignored (docs/configuration.md §1.1), as the TypeScript schema strips them.
  */
 final class ConfigBinder {
-    static final List<String> PROVIDERS = List.of("anthropic", "google", "openai", "ollama", "azure-openai",
-            "amazon-bedrock", "google-vertex", "deepseek");
+    static final List<String> PROVIDERS = ProviderKind.names();
     /** The last three pass validation for compatibility and are refused when a run starts. */
     static final List<String> RUNTIMES = List.of("local", "sandbox", "docker", "cursor", "claude-code", "gemini");
     static final List<String> REASONING_LEVELS = List.of("none", "minimal", "low", "medium", "high");
-
-    private static final Set<String> WITH_URL_AND_HEADERS = Set.of("anthropic", "google", "openai", "ollama",
-            "azure-openai", "google-vertex", "deepseek");
 
     private final TomlFields fields = new TomlFields();
 
@@ -100,37 +96,42 @@ final class ConfigBinder {
         if (name == null || setting == null) {
             return name == null ? null : new ProviderConfig(name, ProviderConfig.Setting.EMPTY);
         }
-        return new ProviderConfig(name, setting(name, setting, at.child("setting")));
+        ProviderKind kind = ProviderKind.byName(name).orElseThrow();
+        return new ProviderConfig(name, setting(kind, setting, at.child("setting")));
     }
 
     /**
      * Reads only the {@code setting} keys the provider understands (docs/configuration.md §4 table); keys meant for another
      * provider are ignored like any unknown key.
      */
-    private ProviderConfig.Setting setting(String provider, TomlTable t, KeyPath at) {
+    private ProviderConfig.Setting setting(ProviderKind provider, TomlTable t, KeyPath at) {
         String baseUrl = null;
         Map<String, String> headers = null;
-        if (WITH_URL_AND_HEADERS.contains(provider)) {
+        if (provider.readsSetting(SettingKey.BASE_URL)) {
             baseUrl = fields.string(t, at, "baseUrl");
             if (baseUrl != null) {
-                UrlRules.problemWithProviderBaseUrl(provider, baseUrl)
+                UrlRules.problemWithProviderBaseUrl(provider.anyScheme(), baseUrl)
                         .ifPresent(p -> fields.problem(at.child("baseUrl"), p));
             }
+        }
+        if (provider.readsSetting(SettingKey.HEADERS)) {
             headers = headers(t, at);
         }
-        boolean openai = provider.equals("openai");
-        boolean azure = provider.equals("azure-openai");
-        boolean vertex = provider.equals("google-vertex");
-        String organization = openai ? fields.string(t, at, "organization") : null;
-        String project = openai || vertex ? fields.string(t, at, "project") : null;
-        String name = openai ? fields.string(t, at, "name") : null;
-        String resourceName = azure ? fields.string(t, at, "resourceName") : null;
-        String apiVersion = azure ? fields.string(t, at, "apiVersion") : null;
-        Boolean deploymentUrls = azure ? fields.bool(t, at, "useDeploymentBasedUrls") : null;
-        String region = provider.equals("amazon-bedrock") ? fields.string(t, at, "region") : null;
-        String location = vertex ? fields.string(t, at, "location") : null;
+        String organization = string(provider, t, at, SettingKey.ORGANIZATION);
+        String project = string(provider, t, at, SettingKey.PROJECT);
+        String name = string(provider, t, at, SettingKey.NAME);
+        String resourceName = string(provider, t, at, SettingKey.RESOURCE_NAME);
+        String apiVersion = string(provider, t, at, SettingKey.API_VERSION);
+        Boolean deploymentUrls = provider.readsSetting(SettingKey.USE_DEPLOYMENT_BASED_URLS)
+                ? fields.bool(t, at, SettingKey.USE_DEPLOYMENT_BASED_URLS.tomlKey()) : null;
+        String region = string(provider, t, at, SettingKey.REGION);
+        String location = string(provider, t, at, SettingKey.LOCATION);
         return new ProviderConfig.Setting(baseUrl, headers, organization, project, name, resourceName, apiVersion,
                 deploymentUrls, region, location);
+    }
+
+    private String string(ProviderKind provider, TomlTable t, KeyPath at, SettingKey key) {
+        return provider.readsSetting(key) ? fields.string(t, at, key.tomlKey()) : null;
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.Map;
  */
 public record ProviderConfig(String providerName, Setting setting) {
 
-    public static final ProviderConfig DEFAULT = new ProviderConfig("anthropic", Setting.EMPTY);
+    public static final ProviderConfig DEFAULT = new ProviderConfig(ProviderKind.ANTHROPIC.wireName(), Setting.EMPTY);
 
     public ProviderConfig {
         setting = setting == null ? Setting.EMPTY : setting;

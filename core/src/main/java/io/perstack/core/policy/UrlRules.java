@@ -82,17 +82,17 @@ public final class UrlRules {
     }
 
     /**
-     * Why {@code url} cannot be the base URL of {@code providerName}: https is required except for Ollama (any scheme)
-     * and for plain http to a loopback host, which serves local model servers and the scripted test server. The same
-     * rule applies to the providers' base-URL environment variables.
+     * Why {@code url} cannot be a provider's base URL: https is required unless {@code anyScheme} (a provider without
+     * credentials, such as Ollama) and except for plain http to a loopback host, which serves local model servers and
+     * the scripted test server. The same rule applies to the providers' base-URL environment variables.
      */
-    public static Optional<String> problemWithProviderBaseUrl(String providerName, String url) {
+    public static Optional<String> problemWithProviderBaseUrl(boolean anyScheme, String url) {
         Optional<UrlParts> parts = parts(url);
         if (parts.isEmpty()) {
             return Optional.of(INVALID_URL);
         }
         UrlParts p = parts.get();
-        if ("ollama".equals(providerName) || p.scheme().equals("https")) {
+        if (anyScheme || p.scheme().equals("https")) {
             return Optional.empty();
         }
         if (p.scheme().equals("http") && isLoopbackHost(p.host())) {

@@ -38,22 +38,22 @@ class UrlRulesTest {
 
     @Test
     void providerBaseUrlsNeedHttpsUnlessOllamaOrLoopback() {
-        assertThat(UrlRules.problemWithProviderBaseUrl("anthropic", "https://api.example.com/v1")).isEmpty();
-        assertThat(UrlRules.problemWithProviderBaseUrl("anthropic", "http://api.example.com/v1"))
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "https://api.example.com/v1")).isEmpty();
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "http://api.example.com/v1"))
                 .contains(UrlRules.BASE_URL_NOT_HTTPS);
-        assertThat(UrlRules.problemWithProviderBaseUrl("openai", "http://127.0.0.1:8080/v1")).isEmpty();
-        assertThat(UrlRules.problemWithProviderBaseUrl("openai", "http://127.9.9.9/v1")).isEmpty();
-        assertThat(UrlRules.problemWithProviderBaseUrl("openai", "http://localhost:8080/v1")).isEmpty();
-        assertThat(UrlRules.problemWithProviderBaseUrl("openai", "http://[::1]:8080/v1")).isEmpty();
-        assertThat(UrlRules.problemWithProviderBaseUrl("openai", "http://10.0.0.1/v1"))
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "http://127.0.0.1:8080/v1")).isEmpty();
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "http://127.9.9.9/v1")).isEmpty();
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "http://localhost:8080/v1")).isEmpty();
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "http://[::1]:8080/v1")).isEmpty();
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "http://10.0.0.1/v1"))
                 .contains(UrlRules.BASE_URL_NOT_HTTPS);
-        assertThat(UrlRules.problemWithProviderBaseUrl("openai", "http://localhost.evil.com/v1"))
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "http://localhost.evil.com/v1"))
                 .contains(UrlRules.BASE_URL_NOT_HTTPS);
-        assertThat(UrlRules.problemWithProviderBaseUrl("google", "ftp://127.0.0.1/v1"))
+        assertThat(UrlRules.problemWithProviderBaseUrl(false, "ftp://127.0.0.1/v1"))
                 .contains(UrlRules.BASE_URL_NOT_HTTPS);
-        assertThat(UrlRules.problemWithProviderBaseUrl("ollama", "http://gpu.lan:11434")).isEmpty();
-        assertThat(UrlRules.problemWithProviderBaseUrl("ollama", "localhost:11434")).contains(UrlRules.INVALID_URL);
-        assertThat(UrlRules.problemWithProviderBaseUrl("ollama", "not a url")).contains(UrlRules.INVALID_URL);
+        assertThat(UrlRules.problemWithProviderBaseUrl(true, "http://gpu.lan:11434")).isEmpty();
+        assertThat(UrlRules.problemWithProviderBaseUrl(true, "localhost:11434")).contains(UrlRules.INVALID_URL);
+        assertThat(UrlRules.problemWithProviderBaseUrl(true, "not a url")).contains(UrlRules.INVALID_URL);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.perstack.llm.anthropic;
 
+import io.perstack.core.config.ProviderKind;
 import io.perstack.llm.FailureClassifier;
 import io.perstack.llm.GenerationDeadline;
 import io.perstack.llm.GenerationListener;
@@ -58,7 +59,7 @@ public final class AnthropicLlmClient implements LlmClient {
 
     @Override
     public String providerName() {
-        return "anthropic";
+        return ProviderKind.ANTHROPIC.wireName();
     }
 
     /** Messages whose encoded content blocks are cached (for tests). */

@@ -3,12 +3,14 @@ package io.perstack.llm.bedrock;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
+import io.perstack.core.config.ProviderKind;
 import io.perstack.core.model.Usage;
 import io.perstack.llm.GenerationListener;
 import io.perstack.llm.GenerationOutcome;
 import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderError;
+import io.perstack.llm.ProviderOptions;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
 import io.perstack.llm.http.HttpTransport;
@@ -31,12 +33,12 @@ public final class BedrockLlmClient implements LlmClient {
         if (!(settings.credentials() instanceof ProviderSettings.Credentials.Aws(var id, var secret, var token))) {
             throw new IllegalArgumentException("Bedrock needs AWS credentials");
         }
-        this.signer = new SigV4(id, secret, token, settings.value("region"), "bedrock");
+        this.signer = new SigV4(id, secret, token, settings.options(ProviderOptions.Bedrock.class).region(), "bedrock");
     }
 
     @Override
     public String providerName() {
-        return "amazon-bedrock";
+        return ProviderKind.AMAZON_BEDROCK.wireName();
     }
 
     @Override
@@ -49,7 +51,7 @@ public final class BedrockLlmClient implements LlmClient {
         ChatRequest chat;
         try {
             chat = ChatRequest.builder()
-                    .messages(ChatMapping.toChatMessages(request.messages(), "amazon-bedrock")).build();
+                    .messages(ChatMapping.toChatMessages(request.messages(), ProviderKind.AMAZON_BEDROCK.wireName())).build();
         } catch (ChatMapping.UnsupportedInput e) {
             return new GenerationOutcome.Failed(e.error());
         } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.output.TokenUsage;
+import io.perstack.core.config.ProviderKind;
 import io.perstack.core.config.ReasoningBudget;
 import io.perstack.core.model.Usage;
 import io.perstack.llm.GenerationListener;
@@ -29,7 +30,7 @@ public final class OllamaLlmClient implements LlmClient {
 
     @Override
     public String providerName() {
-        return "ollama";
+        return ProviderKind.OLLAMA.wireName();
     }
 
     @Override
@@ -48,7 +49,7 @@ public final class OllamaLlmClient implements LlmClient {
         }
         ChatRequest.Builder chat = ChatRequest.builder();
         try {
-            chat.messages(ChatMapping.toChatMessages(request.messages(), "ollama"));
+            chat.messages(ChatMapping.toChatMessages(request.messages(), ProviderKind.OLLAMA.wireName()));
         } catch (ChatMapping.UnsupportedInput e) {
             return new GenerationOutcome.Failed(e.error());
         }

@@ -5,12 +5,14 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
+import io.perstack.core.config.ProviderKind;
 import io.perstack.core.config.ReasoningBudget;
 import io.perstack.core.model.Usage;
 import io.perstack.llm.GenerationListener;
 import io.perstack.llm.GenerationOutcome;
 import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.LlmClient;
+import io.perstack.llm.ProviderOptions;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.http.Cancellation;
 import io.perstack.llm.http.HttpTransport;
@@ -46,33 +48,35 @@ public final class OpenAiLlmClient implements LlmClient {
                 .httpClientBuilder(transport.forGeneration(cancellation))
                 .modelName(request.model());
         Map<String, String> headers = new HashMap<>(settings.headers());
-        switch (settings.providerName()) {
-            case "azure-openai" -> {
+        switch (settings.kind()) {
+            case AZURE_OPENAI -> {
                 // Azure authenticates with its own header, never a bearer token, and addresses deployments by name.
+                ProviderOptions.Azure azure = settings.options(ProviderOptions.Azure.class);
                 headers.put("api-key", settings.apiKey());
                 b.returnThinking(true);
-                boolean deployments = Boolean.parseBoolean(settings.value("deploymentUrls"));
-                b.baseUrl(deployments ? settings.baseUrl() + "/deployments/" + request.model()
+                b.baseUrl(azure.deploymentUrls() ? settings.baseUrl() + "/deployments/" + request.model()
                                 : settings.baseUrl() + "/v1")
-                        .customQueryParams(Map.of("api-version", settings.value("apiVersion")));
+                        .customQueryParams(Map.of("api-version", azure.apiVersion()));
             }
-            case "deepseek" -> b.baseUrl(settings.baseUrl()).apiKey(settings.apiKey())
+            case DEEPSEEK -> b.baseUrl(settings.baseUrl()).apiKey(settings.apiKey())
                     .returnThinking(true).sendThinking(true);
             default -> {
                 // Chat Completions never returns OpenAI's reasoning text; compatible servers may send it anyway.
                 b.baseUrl(settings.baseUrl()).apiKey(settings.apiKey()).returnThinking(true);
-                if (settings.value("organization") != null) {
-                    b.organizationId(settings.value("organization"));
-                }
-                if (settings.value("project") != null) {
-                    b.projectId(settings.value("project"));
+                if (settings.options() instanceof ProviderOptions.OpenAi(String organization, String project)) {
+                    if (organization != null) {
+                        b.organizationId(organization);
+                    }
+                    if (project != null) {
+                        b.projectId(project);
+                    }
                 }
             }
         }
         if (!headers.isEmpty()) {
             b.customHeaders(headers);
         }
-        String effort = settings.providerName().equals("deepseek") ? null
+        String effort = settings.kind() == ProviderKind.DEEPSEEK ? null
                 : reasoningEffort(request.model(), request.reasoning());
         if (effort != null) {
             b.reasoningEffort(effort);
