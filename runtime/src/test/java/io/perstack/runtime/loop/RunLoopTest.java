@@ -110,6 +110,17 @@ class RunLoopTest {
     }
 
     @Test
+    void aSuccessfulGenerationStartsTheRetryCountAfresh() {
+        ScriptedLlm llm = new ScriptedLlm(overloaded(null), toolCall("c1", "echo", args("text", "x")),
+                overloaded(null), text("Done"));
+
+        loop.with(LoopFixture.base("{}")).run(llm);
+
+        assertThat(loop.notices).extracting(n -> ((RunNotice.RetryScheduled) n).attempt()).containsExactly(1, 1);
+        assertThat(loop.waits).containsExactly(1000L, 1000L);
+    }
+
+    @Test
     void retriesEndInAnErrorOnceThePolicyAllowsNoMore() {
         ScriptedLlm llm = new ScriptedLlm(overloaded(null), overloaded(null));
 
