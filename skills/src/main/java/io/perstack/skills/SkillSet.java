@@ -174,6 +174,16 @@ public final class SkillSet implements AutoCloseable {
         }
     }
 
+    /**
+     * Skills that are already running, routed as {@link #start} routes them: for an embedding application that
+     * brings its own tools, and for in-memory tests of the loop. Closing the set closes them.
+     *
+     * @throws SkillStartException when two skills offer the same tool name
+     */
+    public static SkillSet of(List<Skill> skills) {
+        return new SkillSet(skills, p -> { });
+    }
+
     private static Skill baseSkill(SkillConfig base, Spec spec) {
         boolean inProcess = switch (base) {
             case SkillConfig.McpStdio stdio -> !StdioCommand.isPinnedBase(stdio)

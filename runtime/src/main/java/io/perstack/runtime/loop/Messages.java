@@ -5,6 +5,7 @@ import io.perstack.core.model.Message;
 import io.perstack.core.model.MessagePart;
 import io.perstack.core.model.MessagePart.ResultContent;
 import io.perstack.core.model.MessagePart.TextPart;
+import io.perstack.core.model.ToolCall;
 import io.perstack.core.model.ToolResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,6 +25,29 @@ final class Messages {
 
     static Message.InstructionMessage instruction(String text) {
         return new Message.InstructionMessage(Ids.next(), List.of(text(text)), true);
+    }
+
+    /** An expert message ordered thinking → text → tool calls (docs/runtime.md §7); an empty text is left out. */
+    static Message.ExpertMessage expert(List<MessagePart.ThinkingPart> thinking, String text,
+                                        List<ToolCall> calls) {
+        List<MessagePart.ExpertContent> parts = new ArrayList<>(thinking);
+        if (text != null && !text.isEmpty()) {
+            parts.add(text(text));
+        }
+        for (ToolCall c : calls) {
+            parts.add(new MessagePart.ToolCallPart(Ids.next(), c.id(), c.toolName(), c.args()));
+        }
+        return new Message.ExpertMessage(Ids.next(), parts, null);
+    }
+
+    /** The first text part with visible text, or {@code null}. */
+    static String lastText(Message.ExpertMessage message) {
+        for (MessagePart.ExpertContent c : message.contents()) {
+            if (c instanceof TextPart t && !t.text().trim().isEmpty()) {
+                return t.text();
+            }
+        }
+        return null;
     }
 
     static Message.ToolMessage tool(List<ToolResult> results) {

@@ -16,13 +16,25 @@ public final class RunControl {
         boolean shouldContinue(Checkpoint checkpoint, Step step);
     }
 
+    /** How a retry's wait is spent; a test passes one that records the wait instead of sleeping. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
     private final ContinueHook hook;
+    private final Sleeper sleeper;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
     private final Set<Runnable> onCancel = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
 
     public RunControl(ContinueHook hook) {
+        this(hook, Thread::sleep);
+    }
+
+    RunControl(ContinueHook hook, Sleeper sleeper) {
         this.hook = hook;
+        this.sleeper = sleeper;
     }
 
     public static RunControl none() {
@@ -77,7 +89,7 @@ public final class RunControl {
             return !cancelled;
         }
         try {
-            Thread.sleep(millis);
+            sleeper.sleep(millis);
             return !cancelled;
         } catch (InterruptedException e) {
             return false;

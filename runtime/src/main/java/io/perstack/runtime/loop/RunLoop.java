@@ -9,69 +9,46 @@ import io.perstack.core.event.EventPayload.*;
 import io.perstack.core.id.Ids;
 import io.perstack.core.json.Json;
 import io.perstack.core.model.Checkpoint;
-import io.perstack.core.model.CheckpointStatus;
-import io.perstack.core.model.DelegationTarget;
-import io.perstack.core.model.ExpertRef;
 import io.perstack.core.model.Message;
 import io.perstack.core.model.Message.ExpertMessage;
 import io.perstack.core.model.MessagePart;
 import io.perstack.core.model.MessagePart.ExpertContent;
 import io.perstack.core.model.MessagePart.TextPart;
-import io.perstack.core.model.MessagePart.ThinkingPart;
 import io.perstack.core.model.RunError;
 import io.perstack.core.model.Step;
 import io.perstack.core.model.ToolCall;
 import io.perstack.core.model.ToolResult;
 import io.perstack.core.model.Usage;
-import io.perstack.llm.GeneratedToolCall;
-import io.perstack.llm.GenerationListener;
 import io.perstack.llm.GenerationOutcome;
-import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.GenerationResult;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderError;
-import io.perstack.runtime.RunInput;
 import io.perstack.runtime.RunNotice;
 import io.perstack.runtime.RunSetting;
 import io.perstack.runtime.cost.CostMeter;
 import io.perstack.runtime.event.Emitter;
+import io.perstack.runtime.loop.ToolDispatcher.Dispatch;
 import io.perstack.runtime.prompt.Instruction;
-import io.perstack.skills.DelegateSkill;
-import io.perstack.skills.InteractiveSkill;
-import io.perstack.skills.Skill;
 import io.perstack.skills.SkillSet;
 import io.perstack.skills.SkillStartException;
 import io.perstack.skills.ToolCallContext;
-import io.perstack.skills.ToolSkill;
-import io.perstack.skills.base.InProcessBaseSkill;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Optional;
 
 /**
- * One run segment's state machine (docs/runtime.md §5). Each state's logic returns exactly one event; an event carrying a
- * checkpoint is persisted before it is emitted; the event is then applied to the in-memory checkpoint and step.
+ * One run segment's state machine (docs/runtime.md §5): a lifecycle that runs each state's logic, which produces exactly
+ * one event; the emitter persists a checkpoint the event carries before anyone sees it; {@link Reducer} then
+ * applies the event. Tool routing is {@link ToolDispatcher}'s, retry timing {@link RetryPolicy}'s, the LLM call
+ * {@link Generator}'s and the streamed deltas {@link StreamingEvents}'.
  */
 public final class RunLoop {
-    private static final long MAX_RETRY_AFTER_MS = 60_000;
-    private static final long MAX_BACKOFF_MS = 30_000;
     private static final String NO_OUTPUT_REASON =
             "{\"error\":\"Error: No tool call or text generated\",\"message\":\"You must generate a tool call or provide a response. Try again.\"}";
     private static final String LENGTH_REASON =
             "{\"error\":\"Error: Tool call generation failed\",\"message\":\"Generation length exceeded. Try again.\"}";
-
-    private enum State {
-        INIT, PREPARING_FOR_STEP, GENERATING_TOOL_CALL, CALLING_TOOL, RESOLVING_TOOL_RESULT, GENERATING_RUN_RESULT,
-        CALLING_INTERACTIVE_TOOL, CALLING_DELEGATE, FINISHING_STEP, STOPPED
-    }
-
-    /** The call kinds of docs/runtime.md §8.1, in the order tool calls are sorted. */
-    private enum Kind { MCP, DELEGATE, INTERACTIVE }
 
     /** Everything the loop reads; built by the run executor per segment. */
     public record Context(RunSetting setting, ExpertConfig expert, SkillSet skills, LlmClient llm, Emitter emitter,
@@ -79,54 +56,70 @@ public final class RunLoop {
                           List<Instruction.DelegateInfo> delegates, Long contextWindow) {}
 
     private final Context ctx;
-    private Checkpoint checkpoint;
-    private Step step;
+    private final RetryPolicy retries;
+    private final Generator generator;
+    private LoopState current;
     private ToolCallContext toolContext;
+    private ToolDispatcher tools;
     /** Wait owed before the next generation after a retry (Retry-After or exponential backoff). */
-    private long pendingBackoffMs;
-    /** Set once this loop has generated: its skills' tools are then known without waiting for any skill. */
-    private boolean generatedBefore;
-    private EarlyGeneration early;
+    private Duration owedWait = Duration.ZERO;
 
     public RunLoop(Context ctx) {
         this.ctx = ctx;
+        this.retries = new RetryPolicy(ctx.setting().maxRetries());
+        this.generator = new Generator(ctx.setting(), ctx.skills(), ctx.llm(), ctx.cost(), ctx.control());
     }
 
     /** Runs until a terminal event, cancellation or the continue hook says stop; returns the last checkpoint. */
     public Checkpoint run(Checkpoint initial) {
-        checkpoint = initial;
-        step = Step.start(initial.stepNumber(), System.currentTimeMillis());
+        current = new LoopState(initial, Step.start(initial.stepNumber(), now()));
         toolContext = new ToolCallContext(initial.todos());
-        State state = State.INIT;
+        tools = new ToolDispatcher(ctx.skills(), toolContext, ctx.setting().toolResultMaxBytes());
         ctx.control().enter();
         try {
-            while (state != State.STOPPED) {
-                if (ctx.control().isCancelled()) {
-                    break;
+            Phase phase = Phase.INIT;
+            while (phase != Phase.STOPPED && !ctx.control().isCancelled()) {
+                if (!(logic(phase) instanceof Outcome.Produced produced)) {
+                    break; // cancelled while generating or waiting
                 }
-                EventPayload.State payload = logic(state);
-                if (payload == null) {
-                    break; // cancelled while waiting
-                }
-                Event event = event(payload);
-                if (payload instanceof ContinueToNextStep c) {
-                    startEarlyGeneration(c.nextCheckpoint());
-                }
-                ctx.emitter().emit(event);
-                state = next(state, payload);
-                apply(payload);
-                if (state != State.STOPPED && !ctx.control().shouldContinue(checkpoint, step)) {
+                phase = emitAndApply(produced);
+                if (phase != Phase.STOPPED && !ctx.control().shouldContinue(checkpoint(), step())) {
                     break;
                 }
             }
-            return checkpoint;
+            return checkpoint();
         } finally {
-            if (early != null) {
-                early.abandon();
-                early = null;
-            }
+            generator.abandonEarly();
             ctx.control().leave();
         }
+    }
+
+    /** Emits the event (its checkpoint persisted first) and applies it; returns the state it leads to. */
+    private Phase emitAndApply(Outcome.Produced produced) {
+        current = produced.state();
+        Event event = event(produced.event());
+        if (produced.event() instanceof ContinueToNextStep c) {
+            startEarlyGeneration(c.nextCheckpoint());
+        }
+        ctx.emitter().emit(event);
+        current = Reducer.apply(current, produced.event(), now());
+        return Reducer.next(produced.event());
+    }
+
+    private Outcome logic(Phase phase) {
+        return switch (phase) {
+            case INIT -> produced(Preparation.init(ctx, checkpoint()));
+            case PREPARING_FOR_STEP -> produced(Preparation.prepare(checkpoint()));
+            case GENERATING_TOOL_CALL -> generateToolCall();
+            case CALLING_TOOL -> callTools();
+            case RESOLVING_TOOL_RESULT -> produced(new FinishToolCall(List.of(Messages.tool(step().toolResults()))));
+            case GENERATING_RUN_RESULT -> generateRunResult();
+            case CALLING_INTERACTIVE_TOOL -> produced(Checkpoints.stoppedForAnswer(current, toolContext.todos(), now()));
+            case CALLING_DELEGATE -> produced(delegate());
+            case FINISHING_STEP -> produced(Checkpoints.finishedStep(current, toolContext.todos(),
+                    ctx.setting().maxSteps(), now()));
+            case STOPPED -> throw new IllegalStateException("The run has already stopped");
+        };
     }
 
     /**
@@ -137,205 +130,28 @@ public final class RunLoop {
     private void startEarlyGeneration(Checkpoint next) {
         boolean pending = next.pendingToolCalls() != null && !next.pendingToolCalls().isEmpty()
                 || next.partialToolResults() != null && !next.partialToolResults().isEmpty();
-        if (!generatedBefore || pending || pendingBackoffMs > 0 || budgetReached() || ctx.control().hasHook()
-                || ctx.control().isCancelled()) {
+        if (!generator.canStartEarly() || pending || owedWait.toMillis() > 0 || budgetReached()
+                || ctx.control().hasHook() || ctx.control().isCancelled()) {
             return;
         }
-        List<Message> history = next.messagesOrEmpty();
-        early = EarlyGeneration.start(ctx.llm(), request(history, true), history, ctx.control());
+        generator.startEarly(next.messagesOrEmpty());
     }
 
-    private Event event(EventPayload payload) {
-        return new Event(Ids.next(), checkpoint.expert().key(), System.currentTimeMillis(), ctx.setting().jobId(),
-                ctx.setting().runId(), checkpoint.stepNumber(), payload);
-    }
+    // ------------------------------------------------------------------ generating (docs/runtime.md §7, §9, §13)
 
-    private void emitStreaming(EventPayload.Streaming payload) {
-        ctx.emitter().emit(event(payload));
-    }
-
-    // ------------------------------------------------------------------ transitions
-
-    private static State next(State state, EventPayload.State p) {
-        return switch (p) {
-            case StartRun s -> State.PREPARING_FOR_STEP;
-            case ResumeToolCalls s -> State.CALLING_TOOL;
-            case FinishAllToolCalls s -> State.FINISHING_STEP;
-            case StartGeneration s -> State.GENERATING_TOOL_CALL;
-            case CallTools s -> State.CALLING_TOOL;
-            case Retry s -> State.FINISHING_STEP;
-            case ResolveToolResults s -> State.RESOLVING_TOOL_RESULT;
-            case AttemptCompletion s -> State.GENERATING_RUN_RESULT;
-            case CallDelegate s -> State.CALLING_DELEGATE;
-            case CallInteractiveTool s -> State.CALLING_INTERACTIVE_TOOL;
-            case FinishToolCall s -> State.FINISHING_STEP;
-            case ContinueToNextStep s -> State.PREPARING_FOR_STEP;
-            case CompleteRun s -> State.STOPPED;
-            case StopRunByError s -> State.STOPPED;
-            case StopRunByInteractiveTool s -> State.STOPPED;
-            case StopRunByDelegate s -> State.STOPPED;
-            case StopRunByExceededMaxSteps s -> State.STOPPED;
-        };
-    }
-
-    /** docs/runtime.md §5.1: how each event changes the checkpoint and the step. */
-    private void apply(EventPayload.State p) {
-        switch (p) {
-            case StartRun s -> {
-                checkpoint = checkpoint.toBuilder().status(CheckpointStatus.PROCEEDING)
-                        .pendingToolCalls(s.initialCheckpoint().pendingToolCalls())
-                        .partialToolResults(s.initialCheckpoint().partialToolResults()).build()
-                        .withMessagesAppended(s.inputMessages());
-                step = step.withInputMessages(s.inputMessages());
-            }
-            case StartGeneration s -> step = Step.start(checkpoint.stepNumber(), System.currentTimeMillis());
-            case ResumeToolCalls s -> step = step.withToolResults(s.partialToolResults())
-                    .withPending(s.pendingToolCalls(), null);
-            case FinishAllToolCalls s -> {
-                List<ToolResult> former = checkpoint.partialToolResults();
-                checkpoint = checkpoint.toBuilder().pendingToolCalls(null).partialToolResults(null).build()
-                        .withMessagesAppended(s.newMessages());
-                step = step.withNewMessages(concat(step.newMessages(), s.newMessages()))
-                        .withToolResults(former == null ? List.of() : former);
-            }
-            case CallTools s -> {
-                Usage usage = checkpoint.usage().plus(s.usage());
-                checkpoint = checkpoint.toBuilder().usage(usage).contextWindowUsage(windowUsage(usage))
-                        .retryCount(0).build().withMessagesAppended(List.of(s.newMessage()));
-                step = step.withNewMessages(List.of(s.newMessage())).withToolCalls(s.toolCalls())
-                        .withUsage(step.usage().plus(s.usage()));
-            }
-            case CallDelegate s -> { /* the step's pending/partial were set by the logic */ }
-            case CallInteractiveTool s -> { /* as above */ }
-            case Retry s -> {
-                Usage usage = checkpoint.usage().plus(s.usage());
-                checkpoint = checkpoint.toBuilder().usage(usage).contextWindowUsage(windowUsage(usage))
-                        .retryCount(checkpoint.retries() + 1).build().withMessagesAppended(s.newMessages());
-                step = step.withNewMessages(s.newMessages()).withToolCalls(s.toolCalls())
-                        .withToolResults(s.toolResults()).withUsage(step.usage().plus(s.usage()));
-            }
-            case ResolveToolResults s -> step = step.withToolResults(s.toolResults()).withPending(null, null);
-            case AttemptCompletion s -> step = step.withToolResults(s.toolResults() == null
-                    ? List.of(s.toolResult()) : s.toolResults());
-            case FinishToolCall s -> {
-                checkpoint = checkpoint.withMessagesAppended(s.newMessages());
-                step = step.withNewMessages(concat(step.newMessages(), s.newMessages()));
-            }
-            case CompleteRun s -> {
-                checkpoint = s.checkpoint().toBuilder().retryCount(0).build();
-                step = s.step();
-            }
-            case StopRunByError s -> {
-                checkpoint = s.checkpoint();
-                step = s.step();
-            }
-            case StopRunByInteractiveTool s -> {
-                checkpoint = s.checkpoint();
-                step = s.step();
-            }
-            case StopRunByDelegate s -> {
-                checkpoint = s.checkpoint();
-                step = s.step();
-            }
-            case StopRunByExceededMaxSteps s -> {
-                checkpoint = s.checkpoint();
-                step = s.step();
-            }
-            case ContinueToNextStep s -> checkpoint = s.nextCheckpoint();
-        }
-    }
-
-    private Double windowUsage(Usage usage) {
-        Long window = checkpoint.contextWindow();
-        if (window == null || window <= 0) {
-            return checkpoint.contextWindowUsage();
-        }
-        return (usage.inputTokens() + usage.cachedInputTokens() + usage.outputTokens()) / (double) window;
-    }
-
-    // ------------------------------------------------------------------ state logic
-
-    private EventPayload.State logic(State state) {
-        return switch (state) {
-            case INIT -> init();
-            case PREPARING_FOR_STEP -> prepareForStep();
-            case GENERATING_TOOL_CALL -> generateToolCall();
-            case CALLING_TOOL -> callTools();
-            case RESOLVING_TOOL_RESULT -> new FinishToolCall(List.of(Messages.tool(step.toolResults())));
-            case GENERATING_RUN_RESULT -> generateRunResult();
-            case CALLING_INTERACTIVE_TOOL -> new StopRunByInteractiveTool(checkpoint.toBuilder()
-                    .status(CheckpointStatus.STOPPED_BY_INTERACTIVE_TOOL).pendingToolCalls(step.pendingToolCalls())
-                    .partialToolResults(step.partialToolResults()).todos(toolContext.todos()).build(), finished());
-            case CALLING_DELEGATE -> delegate();
-            case FINISHING_STEP -> finishStep();
-            case STOPPED -> throw new IllegalStateException("The run has already stopped");
-        };
-    }
-
-    /** docs/runtime.md §6. */
-    private EventPayload.State init() {
-        RunInput input = ctx.setting().input();
-        CheckpointStatus status = checkpoint.status();
-        if (status == CheckpointStatus.INIT) {
-            requireText(input);
-            String instruction = Instruction.build(ctx.expert(), ctx.startedAt(), ctx.workingDirectory(),
-                    ctx.delegates(), checkpoint.delegatedBy() != null);
-            return new StartRun(checkpoint, List.of(Messages.instruction(instruction), Messages.user(input.text())));
-        }
-        if (status == CheckpointStatus.STOPPED_BY_INTERACTIVE_TOOL || status == CheckpointStatus.STOPPED_BY_DELEGATE) {
-            RunInput.InteractiveToolCallResult answer = input == null ? null : input.interactiveToolCallResult();
-            if (answer == null) {
-                throw new IllegalStateException("Interactive tool call result is undefined");
-            }
-            List<ToolResult> partial = new ArrayList<>(nullToEmpty(checkpoint.partialToolResults()));
-            partial.add(Messages.textResult(answer.toolCallId(), answer.skillName(), answer.toolName(),
-                    answer.text()));
-            List<ToolCall> remaining = nullToEmpty(checkpoint.pendingToolCalls()).stream()
-                    .filter(c -> !c.id().equals(answer.toolCallId())).toList();
-            // docs/runtime.md §6: the field is removed when the answer resolved the last pending call.
-            List<ToolCall> pending = remaining.isEmpty() ? null : remaining;
-            Checkpoint initial = checkpoint.toBuilder().pendingToolCalls(pending).partialToolResults(partial).build();
-            return new StartRun(initial, List.of());
-        }
-        requireText(input);
-        return new StartRun(checkpoint, List.of(Messages.user(input.text())));
-    }
-
-    private static void requireText(RunInput input) {
-        if (input == null || input.text() == null) {
-            throw new IllegalStateException("Input message is undefined");
-        }
-    }
-
-    private EventPayload.State prepareForStep() {
-        List<ToolCall> pending = checkpoint.pendingToolCalls();
-        List<ToolResult> partial = checkpoint.partialToolResults();
-        if (pending != null && !pending.isEmpty()) {
-            return new ResumeToolCalls(pending, nullToEmpty(partial));
-        }
-        if (partial != null && !partial.isEmpty()) {
-            return new FinishAllToolCalls(List.of(Messages.tool(partial)));
-        }
-        return new StartGeneration(checkpoint.messagesOrEmpty());
-    }
-
-    // ---- generation
-
-    /** Budget check, then the wait owed by a previous retry; {@code null} means the run was cancelled. */
-    private EventPayload.State beforeGeneration() {
+    /** Budget check, then the wait a previous retry owes; empty when the generation may go ahead. */
+    private Optional<Outcome> beforeGeneration() {
         if (budgetReached()) {
-            return stopByError(new RunError("BudgetExceeded", String.format(java.util.Locale.ROOT,
-                    "Estimated job cost $%.4f reached the budget of $%s", ctx.cost().estimate(),
-                    plain(ctx.setting().maxCostUsd())), null, false));
+            return Optional.of(produced(stopByError(new RunError("BudgetExceeded", String.format(
+                    java.util.Locale.ROOT, "Estimated job cost $%.4f reached the budget of $%s",
+                    ctx.cost().estimate(), plain(ctx.setting().maxCostUsd())), null, false))));
         }
-        if (pendingBackoffMs > 0) {
-            long wait = pendingBackoffMs;
-            pendingBackoffMs = 0;
-            if (!ctx.control().pause(wait)) {
-                return null;
-            }
+        Duration wait = owedWait;
+        owedWait = Duration.ZERO;
+        if (wait.toMillis() > 0 && !ctx.control().pause(wait.toMillis())) {
+            return Optional.of(Outcome.Cancelled.INSTANCE);
         }
-        return null;
+        return ctx.control().isCancelled() ? Optional.of(Outcome.Cancelled.INSTANCE) : Optional.empty();
     }
 
     private boolean budgetReached() {
@@ -348,127 +164,98 @@ public final class RunLoop {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
-    private GenerationOutcome generate(List<Message> messages, boolean withTools, StreamedText resultStream) {
-        ReasoningStream reasoning = new ReasoningStream();
-        GenerationListener listener = new GenerationListener() {
-            @Override
-            public void reasoningDelta(String delta) {
-                reasoning.delta(delta);
-            }
-
-            @Override
-            public void textDelta(String delta) {
-                reasoning.close();
-                if (resultStream != null) {
-                    resultStream.delta(delta);
-                }
-            }
-        };
-        EarlyGeneration started = early;
-        early = null;
-        GenerationOutcome outcome;
-        if (started != null && withTools && started.isFor(messages)) {
-            outcome = started.join(listener);
-        } else {
-            if (started != null) {
-                started.abandon();
-            }
-            outcome = ctx.llm().generate(request(messages, withTools), listener);
-        }
-        generatedBefore = true;
-        reasoning.close();
-        if (resultStream != null) {
-            resultStream.close();
-        }
-        if (outcome instanceof GenerationOutcome.Generated g) {
-            ctx.cost().add(g.result().usage());
-        }
-        return outcome;
-    }
-
-    private GenerationRequest request(List<Message> messages, boolean withTools) {
-        return new GenerationRequest(ctx.setting().model(), messages, withTools ? ctx.skills().tools() : List.of(),
-                ctx.setting().reasoningBudget(), Duration.ofMillis(ctx.setting().timeout()));
-    }
-
-    private EventPayload.State generateToolCall() {
-        EventPayload.State early = beforeGeneration();
-        if (early != null || ctx.control().isCancelled()) {
-            return early;
+    private Outcome generateToolCall() {
+        Optional<Outcome> gate = beforeGeneration();
+        if (gate.isPresent()) {
+            return gate.get();
         }
         try {
             // A lazily started skill is awaited here, by the first request that needs its tools (docs/skills.md §1).
             ctx.skills().tools();
         } catch (SkillStartException e) {
-            return stopByError(new RunError("SkillInitError", e.getMessage(), null, false));
+            return produced(stopByError(new RunError("SkillInitError", e.getMessage(), null, false)));
         }
-        GenerationOutcome outcome = generate(checkpoint.messagesOrEmpty(), true, null);
+        GenerationOutcome outcome = generator.generate(checkpoint().messagesOrEmpty(), true,
+                new StreamingEvents(this::emitStreaming, false));
         if (ctx.control().isCancelled()) {
-            return null;
+            return Outcome.Cancelled.INSTANCE;
         }
-        return switch (outcome) {
+        return produced(switch (outcome) {
             case GenerationOutcome.Failed f -> failed(f.error(), List.of());
             case GenerationOutcome.Generated g -> generated(g.result());
-        };
+        });
     }
 
+    private Outcome generateRunResult() {
+        Optional<Outcome> gate = beforeGeneration();
+        if (gate.isPresent()) {
+            return gate.get();
+        }
+        Message.ToolMessage toolMessage = Messages.tool(step().toolResults());
+        List<Message> history = Reducer.concat(checkpoint().messagesOrEmpty(), List.of(toolMessage));
+        GenerationOutcome outcome = generator.generate(history, false, new StreamingEvents(this::emitStreaming, true));
+        if (ctx.control().isCancelled()) {
+            return Outcome.Cancelled.INSTANCE;
+        }
+        return produced(switch (outcome) {
+            case GenerationOutcome.Failed f -> failed(f.error(), List.of(toolMessage));
+            case GenerationOutcome.Generated g -> complete(g.result(), List.of(toolMessage), g.result().text(),
+                    g.result().usage());
+        });
+    }
+
+    /** A provider failure: retry with the error as a user message while the policy allows, else stop. */
     private EventPayload.State failed(ProviderError error, List<Message> messagesBeforeReason) {
-        int max = ctx.setting().maxRetries();
+        String name = error.name() == null ? "Error" : error.name();
+        int retried = checkpoint().retries();
         if (!error.retryable()) {
-            return stopByError(new RunError(error.name() == null ? "Error" : error.name(), error.message(),
-                    error.statusCode(), false));
+            return stopByError(new RunError(name, error.message(), error.statusCode(), false));
         }
-        if (checkpoint.retries() >= max) {
-            return stopByError(new RunError(error.name() == null ? "Error" : error.name(),
-                    "Max retries (" + max + ") exceeded: " + error.message(), error.statusCode(), false));
+        if (!retries.allowsRetry(retried)) {
+            return stopByError(new RunError(name, "Max retries (" + retries.maxRetries() + ") exceeded: "
+                    + error.message(), error.statusCode(), false));
         }
-        ObjectNode reason = Json.object().put("error", error.name() == null ? "Error" : error.name())
-                .put("message", error.message());
+        ObjectNode reason = Json.object().put("error", name).put("message", error.message());
         String reasonText = Json.write(reason);
-        pendingBackoffMs = backoff(checkpoint.retries() + 1, error.retryAfter());
-        ctx.emitter().notice(new RunNotice.RetryScheduled(checkpoint.jobId(), checkpoint.runId(),
-                ctx.setting().expertKey(), checkpoint.retries() + 1, max, Duration.ofMillis(pendingBackoffMs),
-                error.name() == null ? "Error" : error.name(), error.message(), error.statusCode()));
-        return new Retry(reasonText, concat(messagesBeforeReason, List.of(Messages.user(reasonText))), null, null,
-                Usage.ZERO);
+        owedWait = RetryPolicy.delay(retried + 1, error.retryAfter());
+        ctx.emitter().notice(new RunNotice.RetryScheduled(checkpoint().jobId(), checkpoint().runId(),
+                ctx.setting().expertKey(), retried + 1, retries.maxRetries(), owedWait, name, error.message(),
+                error.statusCode()));
+        return new Retry(reasonText, Reducer.concat(messagesBeforeReason, List.of(Messages.user(reasonText))), null,
+                null, Usage.ZERO);
     }
 
-    private static long backoff(int retryCount, Duration retryAfter) {
-        if (retryAfter != null) {
-            return Math.min(MAX_RETRY_AFTER_MS, retryAfter.toMillis());
-        }
-        return Math.min(MAX_BACKOFF_MS, 1000L << Math.min(20, retryCount - 1));
-    }
-
+    /** docs/runtime.md §7: what a finished tool-calling generation leads to. */
     private EventPayload.State generated(GenerationResult r) {
-        int max = ctx.setting().maxRetries();
+        int retried = checkpoint().retries();
         if (r.toolCalls().isEmpty()) {
             if (!r.text().isEmpty()) {
                 return complete(r, List.of(), r.text(), r.usage());
             }
-            if (checkpoint.retries() >= max) {
-                return stopByError(new RunError("MaxRetriesExceeded",
-                        "Max retries (" + max + ") exceeded: No tool call or text generated", null, false));
+            if (!retries.allowsRetry(retried)) {
+                return stopByError(new RunError("MaxRetriesExceeded", "Max retries (" + retries.maxRetries()
+                        + ") exceeded: No tool call or text generated", null, false));
             }
-            pendingBackoffMs = backoff(checkpoint.retries() + 1, null);
+            owedWait = RetryPolicy.delay(retried + 1, null);
             return new Retry(NO_OUTPUT_REASON, List.of(Messages.user(NO_OUTPUT_REASON)), null, null, r.usage());
         }
-        List<ToolCall> calls = sorted(r.toolCalls());
+        List<ToolCall> calls = tools.sorted(r.toolCalls());
         switch (r.finishReason().kind()) {
             case TOOL_CALLS, STOP -> {
-                ExpertMessage message = expertMessage(r.thinking(), r.text(), calls);
-                return new CallTools(message, calls, r.usage());
+                return new CallTools(Messages.expert(r.thinking(), r.text(), calls), calls, r.usage());
             }
             case LENGTH -> {
-                if (checkpoint.retries() >= max) {
-                    return stopByError(new RunError("MaxRetriesExceeded",
-                            "Max retries (" + max + ") exceeded: Generation length exceeded", null, false));
+                if (!retries.allowsRetry(retried)) {
+                    return stopByError(new RunError("MaxRetriesExceeded", "Max retries (" + retries.maxRetries()
+                            + ") exceeded: Generation length exceeded", null, false));
                 }
+                // The cut-off batch is replaced by its first call, answered with the reason, so no call is left
+                // unanswered in the history.
                 ToolCall first = calls.getFirst();
-                ExpertMessage message = expertMessage(List.of(), "", List.of(first));
+                ExpertMessage message = Messages.expert(List.of(), "", List.of(first));
                 ToolResult answer = Messages.textResult(first.id(), first.skillName(), first.toolName(),
                         LENGTH_REASON);
-                pendingBackoffMs = backoff(checkpoint.retries() + 1, null);
+                owedWait = RetryPolicy.delay(retried + 1, null);
                 return new Retry(LENGTH_REASON, List.of(message, Messages.tool(List.of(answer))), List.of(first),
                         List.of(answer), r.usage());
             }
@@ -479,185 +266,52 @@ public final class RunLoop {
         }
     }
 
-    private EventPayload.State generateRunResult() {
-        EventPayload.State early = beforeGeneration();
-        if (early != null || ctx.control().isCancelled()) {
-            return early;
-        }
-        Message.ToolMessage toolMessage = Messages.tool(step.toolResults());
-        List<Message> history = concat(checkpoint.messagesOrEmpty(), List.of(toolMessage));
-        StreamedText result = new StreamedText();
-        GenerationOutcome outcome = generate(history, false, result);
-        if (ctx.control().isCancelled()) {
-            return null;
-        }
-        return switch (outcome) {
-            case GenerationOutcome.Failed f -> failed(f.error(), List.of(toolMessage));
-            case GenerationOutcome.Generated g -> complete(g.result(), List.of(toolMessage), g.result().text(),
-                    g.result().usage());
-        };
-    }
-
     /** A completed run: history += before + expert message [thinking…, text]; usage of this generation. */
     private CompleteRun complete(GenerationResult r, List<Message> before, String text, Usage usage) {
         List<ExpertContent> parts = new ArrayList<>(r.thinking());
         parts.add(Messages.text(text));
         ExpertMessage message = new ExpertMessage(Ids.next(), parts, null);
-        return completed(concat(before, List.of(message)), text, usage);
+        return Checkpoints.completed(current, toolContext.todos(), Reducer.concat(before, List.of(message)), text,
+                usage, now());
     }
 
-    private CompleteRun completed(List<Message> appended, String text, Usage usage) {
-        Usage total = checkpoint.usage().plus(usage);
-        Checkpoint done = checkpoint.toBuilder().status(CheckpointStatus.COMPLETED).usage(total)
-                .contextWindowUsage(windowUsage(total)).todos(toolContext.todos()).retryCount(0).build()
-                .withMessagesAppended(appended);
-        Step s = step.withNewMessages(concat(step.newMessages(), appended)).withUsage(step.usage().plus(usage))
-                .finished(System.currentTimeMillis());
-        return new CompleteRun(done, s, text, usage);
-    }
+    // ------------------------------------------------------------------ calling tools (docs/runtime.md §8, §10)
 
-    private StopRunByError stopByError(RunError error) {
-        Checkpoint stopped = checkpoint.toBuilder().status(CheckpointStatus.STOPPED_BY_ERROR).error(error)
-                .todos(toolContext.todos()).build();
-        return new StopRunByError(stopped, finished(), error);
-    }
-
-    private Step finished() {
-        return step.finished(System.currentTimeMillis());
-    }
-
-    private ExpertMessage expertMessage(List<ThinkingPart> thinking, String text, List<ToolCall> calls) {
-        List<ExpertContent> parts = new ArrayList<>(thinking);
-        if (text != null && !text.isEmpty()) {
-            parts.add(Messages.text(text));
-        }
-        for (ToolCall c : calls) {
-            parts.add(new MessagePart.ToolCallPart(Ids.next(), c.id(), c.toolName(), c.args()));
-        }
-        return new ExpertMessage(Ids.next(), parts, null);
-    }
-
-    /** Attributes calls to skills and orders them mcp → delegate → interactive, stable within a kind. */
-    private List<ToolCall> sorted(List<GeneratedToolCall> generated) {
-        List<ToolCall> calls = new ArrayList<>(generated.size());
-        for (GeneratedToolCall g : generated) {
-            String skill = ctx.skills().skillFor(g.toolName()).map(Skill::name).orElse("unknown");
-            calls.add(new ToolCall(g.id() == null || g.id().isEmpty() ? Ids.next() : g.id(), skill, g.toolName(),
-                    g.args() == null ? Json.object() : g.args()));
-        }
-        calls.sort(Comparator.comparing(this::kind));
-        return calls;
-    }
-
-    private Kind kind(ToolCall call) {
-        return ctx.skills().skillFor(call.toolName()).map(s -> switch (s) {
-            case ToolSkill t -> Kind.MCP;
-            case DelegateSkill d -> Kind.DELEGATE;
-            case InteractiveSkill i -> Kind.INTERACTIVE;
-        }).orElse(Kind.MCP);
-    }
-
-    // ---- tools
-
-    /** docs/runtime.md §8.1–§8.2. */
-    private EventPayload.State callTools() {
-        List<ToolCall> pending = step.pendingToolCalls() != null ? step.pendingToolCalls()
-                : nullToEmpty(step.toolCalls());
-        List<ToolResult> results = new ArrayList<>(nullToEmpty(step.toolResults()));
-        ToolCall completion = null;
-        List<ToolCall> others = new ArrayList<>();
-        for (ToolCall c : pending) {
-            if (completion == null && InProcessBaseSkill.NAME.equals(c.skillName())
-                    && "attemptCompletion".equals(c.toolName())) {
-                completion = c;
-            } else {
-                others.add(c);
-            }
-        }
-        List<ToolCall> mcp = others.stream().filter(c -> kind(c) == Kind.MCP).toList();
-        List<ToolCall> delegates = others.stream().filter(c -> kind(c) == Kind.DELEGATE).toList();
-        List<ToolCall> interactive = others.stream().filter(c -> kind(c) == Kind.INTERACTIVE).toList();
-        results.addAll(execute(mcp));
-        checkpoint = checkpoint.toBuilder().todos(toolContext.todos()).build();
+    private Outcome callTools() {
+        List<ToolCall> pending = step().pendingToolCalls() != null ? step().pendingToolCalls()
+                : nullToEmpty(step().toolCalls());
+        Dispatch dispatch = tools.dispatch(pending, nullToEmpty(step().toolResults()));
+        syncTodos();
         ExpertMessage last = lastExpertMessage();
-        if (!delegates.isEmpty()) {
-            List<ToolCall> stillPending = new ArrayList<>(delegates);
-            stillPending.addAll(interactive);
-            if (completion != null) {
-                stillPending.add(completion);
+        return switch (dispatch) {
+            case Dispatch.Delegate d -> {
+                current = current.withStep(step().withPending(d.stillPending(), d.results()));
+                yield produced(new CallDelegate(last, d.delegates(), step().usage()));
             }
-            step = step.withPending(stillPending, results);
-            return new CallDelegate(last, delegates, step.usage());
-        }
-        if (!interactive.isEmpty()) {
-            List<ToolCall> stillPending = new ArrayList<>(interactive);
-            if (completion != null) {
-                stillPending.add(completion);
+            case Dispatch.Interactive i -> {
+                current = current.withStep(step().withPending(i.stillPending(), i.results()));
+                yield produced(new CallInteractiveTool(last, i.first(), step().usage()));
             }
-            step = step.withPending(stillPending, results);
-            return new CallInteractiveTool(last, interactive.getFirst(), step.usage());
-        }
-        if (completion != null) {
-            ToolResult completionResult = execute(List.of(completion)).getFirst();
-            checkpoint = checkpoint.toBuilder().todos(toolContext.todos()).build();
-            results.add(completionResult);
-            if (hasRemainingTodos(completionResult)) {
-                return new ResolveToolResults(results);
-            }
-            String text = lastText(last);
-            if (text != null) {
-                return completed(List.of(Messages.tool(results), new ExpertMessage(Ids.next(),
-                        List.of(Messages.text(text)), null)), text, Usage.ZERO);
-            }
-            return new AttemptCompletion(completionResult, results);
-        }
-        return new ResolveToolResults(results);
+            case Dispatch.Completion c -> produced(attemptCompletion(c.completion(), new ArrayList<>(c.results()),
+                    last));
+            case Dispatch.Resolved r -> produced(new ResolveToolResults(r.results()));
+        };
     }
 
-    private List<ToolResult> execute(List<ToolCall> calls) {
-        if (calls.isEmpty()) {
-            return List.of();
+    /** docs/runtime.md §8.2: evaluated once nothing else of the batch is pending. */
+    private EventPayload.State attemptCompletion(ToolCall completion, List<ToolResult> results, ExpertMessage last) {
+        ToolResult completionResult = tools.execute(List.of(completion)).getFirst();
+        syncTodos();
+        results.add(completionResult);
+        if (hasRemainingTodos(completionResult)) {
+            return new ResolveToolResults(results);
         }
-        if (calls.size() == 1) {
-            return List.of(executeOne(calls.getFirst()));
+        String text = Messages.lastText(last);
+        if (text != null) {
+            return Checkpoints.completed(current, toolContext.todos(), List.of(Messages.tool(results),
+                    new ExpertMessage(Ids.next(), List.of(Messages.text(text)), null)), text, Usage.ZERO, now());
         }
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<ToolResult>> futures = new ArrayList<>(calls.size());
-            for (ToolCall c : calls) {
-                futures.add(pool.submit(() -> executeOne(c)));
-            }
-            List<ToolResult> out = new ArrayList<>(calls.size());
-            for (int i = 0; i < calls.size(); i++) {
-                ToolCall c = calls.get(i);
-                try {
-                    out.add(futures.get(i).get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    out.add(Messages.textResult(c.id(), c.skillName(), c.toolName(),
-                            "Error calling tool " + c.toolName() + ": " + e.getCause().getMessage()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    out.add(Messages.textResult(c.id(), c.skillName(), c.toolName(),
-                            "Error calling tool " + c.toolName() + ": cancelled"));
-                }
-            }
-            return out;
-        }
-    }
-
-    private ToolResult executeOne(ToolCall call) {
-        Skill skill = ctx.skills().skillFor(call.toolName()).orElse(null);
-        if (!(skill instanceof ToolSkill tool)) {
-            return Messages.textResult(call.id(), call.skillName(), call.toolName(),
-                    "Tool " + call.toolName() + " not found");
-        }
-        ToolResult result;
-        try {
-            result = tool.call(call, toolContext);
-        } catch (RuntimeException e) {
-            result = Messages.textResult(call.id(), call.skillName(), call.toolName(),
-                    "Error calling tool " + call.toolName() + ": " + e.getMessage());
-        }
-        return Messages.capped(result, ctx.setting().toolResultMaxBytes());
+        return new AttemptCompletion(completionResult, results);
     }
 
     private static boolean hasRemainingTodos(ToolResult completion) {
@@ -677,7 +331,7 @@ public final class RunLoop {
     }
 
     private ExpertMessage lastExpertMessage() {
-        List<Message> messages = checkpoint.messagesOrEmpty();
+        List<Message> messages = checkpoint().messagesOrEmpty();
         for (int i = messages.size() - 1; i >= 0; i--) {
             if (messages.get(i) instanceof ExpertMessage e) {
                 return e;
@@ -686,101 +340,49 @@ public final class RunLoop {
         return new ExpertMessage(Ids.next(), List.of(), null);
     }
 
-    private static String lastText(ExpertMessage message) {
-        for (ExpertContent c : message.contents()) {
-            if (c instanceof TextPart t && !t.text().trim().isEmpty()) {
-                return t.text();
-            }
-        }
-        return null;
+    /** docs/runtime.md §10: stop with the delegation targets for the job loop to run the children. */
+    private StopRunByDelegate delegate() {
+        ToolDispatcher.Delegation d = tools.delegation(nullToEmpty(step().pendingToolCalls()));
+        return Checkpoints.stoppedByDelegate(current, toolContext.todos(), d.targets(), d.rest(), now());
     }
 
-    /** docs/runtime.md §10: build delegation targets and stop for the job loop to run the children. */
-    private EventPayload.State delegate() {
-        List<DelegationTarget> targets = new ArrayList<>();
-        List<ToolCall> rest = new ArrayList<>();
-        for (ToolCall c : nullToEmpty(step.pendingToolCalls())) {
-            if (ctx.skills().skillFor(c.toolName()).orElse(null) instanceof DelegateSkill d) {
-                JsonNode query = c.args() == null ? null : c.args().get("query");
-                if (query == null || !query.isTextual()) {
-                    throw new IllegalStateException("Delegation error: query is undefined for " + c.toolName());
-                }
-                ExpertRef e = d.expert();
-                targets.add(new DelegationTarget(e, c.id(), c.toolName(), query.asText()));
-            } else {
-                rest.add(c);
-            }
-        }
-        Checkpoint stopped = checkpoint.toBuilder().status(CheckpointStatus.STOPPED_BY_DELEGATE)
-                .delegateTo(targets).pendingToolCalls(rest.isEmpty() ? null : rest)
-                .partialToolResults(step.partialToolResults())
-                .todos(toolContext.todos()).build();
-        return new StopRunByDelegate(stopped, finished());
+    // ------------------------------------------------------------------ helpers
+
+    /** The checkpoint keeps the todo list tool calls changed, so the continue hook sees it. */
+    private void syncTodos() {
+        current = current.withCheckpoint(checkpoint().toBuilder().todos(toolContext.todos()).build());
     }
 
-    private EventPayload.State finishStep() {
-        if (checkpoint.stepNumber() >= ctx.setting().maxSteps()) {
-            return new StopRunByExceededMaxSteps(checkpoint.toBuilder()
-                    .status(CheckpointStatus.STOPPED_BY_EXCEEDED_MAX_STEPS).todos(toolContext.todos()).build(),
-                    finished());
-        }
-        Checkpoint done = checkpoint.toBuilder().todos(toolContext.todos()).build();
-        Checkpoint next = done.toBuilder().id(Ids.next()).stepNumber(done.stepNumber() + 1).build();
-        return new ContinueToNextStep(done, finished(), next);
+    private StopRunByError stopByError(RunError error) {
+        return Checkpoints.stoppedByError(current, toolContext.todos(), error, now());
     }
 
-    // ------------------------------------------------------------------ streaming helpers
-
-    /** Emits one start → deltas → complete group per contiguous reasoning phase. */
-    private final class ReasoningStream {
-        private StringBuilder phase;
-
-        void delta(String d) {
-            if (phase == null) {
-                phase = new StringBuilder();
-                emitStreaming(new StartStreamingReasoning());
-            }
-            phase.append(d);
-            emitStreaming(new StreamReasoning(d));
-        }
-
-        void close() {
-            if (phase != null) {
-                emitStreaming(new CompleteStreamingReasoning(phase.toString()));
-                phase = null;
-            }
-        }
+    private Outcome produced(EventPayload.State event) {
+        return new Outcome.Produced(event, current);
     }
 
-    /** Streams the final result text as start → deltas → complete. */
-    private final class StreamedText {
-        private StringBuilder text;
+    private Event event(EventPayload payload) {
+        return new Event(Ids.next(), checkpoint().expert().key(), now(), ctx.setting().jobId(),
+                ctx.setting().runId(), checkpoint().stepNumber(), payload);
+    }
 
-        void delta(String d) {
-            if (text == null) {
-                text = new StringBuilder();
-                emitStreaming(new StartStreamingRunResult());
-            }
-            text.append(d);
-            emitStreaming(new StreamRunResult(d));
-        }
+    private void emitStreaming(EventPayload.Streaming payload) {
+        ctx.emitter().emit(event(payload));
+    }
 
-        void close() {
-            if (text != null) {
-                emitStreaming(new CompleteStreamingRunResult(text.toString()));
-                text = null;
-            }
-        }
+    private Checkpoint checkpoint() {
+        return current.checkpoint();
+    }
+
+    private Step step() {
+        return current.step();
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
     }
 
     private static <T> List<T> nullToEmpty(List<T> list) {
         return list == null ? List.of() : list;
-    }
-
-    private static <T> List<T> concat(List<? extends T> a, List<? extends T> b) {
-        List<T> out = new ArrayList<>(a.size() + b.size());
-        out.addAll(a);
-        out.addAll(b);
-        return out;
     }
 }
