@@ -227,7 +227,7 @@ public final class BaseSkillMcpServer {
         }
         JsonNode arguments = params.path("arguments");
         BaseToolResult outcome;
-        if (Set.of("todo", "clearTodo", "attemptCompletion").contains(name)) {
+        if (skill.usesTodos(name)) {
             // The list belongs to the one conversation this process serves; calls on it are serialised.
             synchronized (todoLock) {
                 outcome = skill.call(name, arguments, todos);

@@ -9,12 +9,10 @@ import io.perstack.skills.ToolCallContext;
 import io.perstack.skills.ToolFilter;
 import io.perstack.skills.ToolSkill;
 import java.util.List;
-import java.util.Set;
 
 /** {@code @perstack/base} in the runtime process. Todo-changing tools run under the context's todo lock. */
 public final class InProcessBaseSkill implements ToolSkill {
     public static final String NAME = "@perstack/base";
-    private static final Set<String> TODO_TOOLS = Set.of("todo", "clearTodo", "attemptCompletion");
 
     private final BaseSkill base;
     private final List<ToolDefinition> tools;
@@ -37,7 +35,7 @@ public final class InProcessBaseSkill implements ToolSkill {
     @Override
     public ToolResult call(ToolCall call, ToolCallContext context) {
         BaseToolResult[] out = new BaseToolResult[1];
-        if (TODO_TOOLS.contains(call.toolName())) {
+        if (base.usesTodos(call.toolName())) {
             context.updateTodos(todos -> {
                 out[0] = base.call(call.toolName(), call.args(), todos);
                 return out[0].todos();
