@@ -10,6 +10,7 @@ import io.perstack.core.id.Ids;
 import io.perstack.core.json.Json;
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.CheckpointStatus;
+import io.perstack.core.model.CompletionOutcome;
 import io.perstack.core.model.DelegationTarget;
 import io.perstack.core.model.ExpertRef;
 import io.perstack.core.model.Message;
@@ -568,7 +569,7 @@ public final class RunLoop {
         List<ToolCall> others = new ArrayList<>();
         for (ToolCall c : pending) {
             if (completion == null && InProcessBaseSkill.NAME.equals(c.skillName())
-                    && "attemptCompletion".equals(c.toolName())) {
+                    && InProcessBaseSkill.ATTEMPT_COMPLETION.equals(c.toolName())) {
                 completion = c;
             } else {
                 others.add(c);
@@ -601,7 +602,7 @@ public final class RunLoop {
             ToolResult completionResult = execute(List.of(completion)).getFirst();
             checkpoint = checkpoint.toBuilder().todos(toolContext.todos()).build();
             results.add(completionResult);
-            if (hasRemainingTodos(completionResult)) {
+            if (toolContext.takeCompletion(completion.id()).map(CompletionOutcome::mustContinue).orElse(false)) {
                 return new ResolveToolResults(results);
             }
             String text = lastText(last);
@@ -658,22 +659,6 @@ public final class RunLoop {
                     "Error calling tool " + call.toolName() + ": " + e.getMessage());
         }
         return Messages.capped(result, ctx.setting().toolResultMaxBytes());
-    }
-
-    private static boolean hasRemainingTodos(ToolResult completion) {
-        for (MessagePart.ResultContent c : completion.result()) {
-            if (c instanceof TextPart t) {
-                try {
-                    JsonNode n = Json.mapper().readTree(t.text());
-                    if (n.path("remainingTodos").isArray() && !n.path("remainingTodos").isEmpty()) {
-                        return true;
-                    }
-                } catch (java.io.IOException | RuntimeException notJson) {
-                    // A non-JSON completion result has no todo list.
-                }
-            }
-        }
-        return false;
     }
 
     private ExpertMessage lastExpertMessage() {

@@ -2,6 +2,7 @@ package io.perstack.skills.base;
 
 import io.perstack.base.BaseSkill;
 import io.perstack.base.BaseToolResult;
+import io.perstack.base.tools.AttemptCompletionTool;
 import io.perstack.core.model.ToolCall;
 import io.perstack.core.model.ToolResult;
 import io.perstack.core.tool.ToolDefinition;
@@ -13,6 +14,8 @@ import java.util.List;
 /** {@code @perstack/base} in the runtime process. Todo-changing tools run under the context's todo lock. */
 public final class InProcessBaseSkill implements ToolSkill {
     public static final String NAME = "@perstack/base";
+    /** The tool whose outcome the loop reads from {@link ToolCallContext#takeCompletion}. */
+    public static final String ATTEMPT_COMPLETION = AttemptCompletionTool.NAME;
 
     private final BaseSkill base;
     private final List<ToolDefinition> tools;
@@ -43,6 +46,7 @@ public final class InProcessBaseSkill implements ToolSkill {
         } else {
             out[0] = base.call(call.toolName(), call.args(), context.todos());
         }
+        out[0].completionOutcome().ifPresent(outcome -> context.recordCompletion(call.id(), outcome));
         return new ToolResult(call.id(), call.skillName(), call.toolName(), out[0].contents(),
                 out[0].isError() ? Boolean.TRUE : null);
     }
