@@ -16,8 +16,8 @@ import org.tomlj.TomlTable;
 final class ConfigBinder {
     static final List<String> PROVIDERS = List.of("anthropic", "google", "openai", "ollama", "azure-openai",
             "amazon-bedrock", "google-vertex", "deepseek");
-    /** The last three pass validation for compatibility and are refused when a run starts. */
-    static final List<String> RUNTIMES = List.of("local", "sandbox", "docker", "cursor", "claude-code", "gemini");
+    /** Every {@link RuntimeKind}; the compatibility-only ones pass validation and are refused when a run starts. */
+    static final List<String> RUNTIMES = RuntimeKind.wireNames();
     static final List<String> REASONING_LEVELS = List.of("none", "minimal", "low", "medium", "high");
 
     private static final Set<String> WITH_URL_AND_HEADERS = Set.of("anthropic", "google", "openai", "ollama",
