@@ -63,6 +63,35 @@ class ControlToolsTest {
     }
 
     @Test
+    void attemptCompletionCarriesWhatItFoundAsAValueThatAgreesWithItsText() {
+        try (Harness h = new Harness(ws, Confinement.AUTO)) {
+            Todo todos = Todo.EMPTY.add(List.of("a", "b"), List.of(0));
+
+            BaseToolResult open = h.skill.call("attemptCompletion", Json.object(), todos);
+            assertThat(open.completionOutcome()).hasValueSatisfying(o -> {
+                assertThat(o.mustContinue()).isTrue();
+                assertThat(o.remainingTodos()).extracting(Todo.Item::title).containsExactly("b");
+            });
+            assertThat(Harness.json(open).toString())
+                    .isEqualTo("{\"remainingTodos\":[{\"id\":1,\"title\":\"b\",\"completed\":false}]}");
+
+            BaseToolResult done = h.skill.call("attemptCompletion", Json.object(), Todo.EMPTY);
+            assertThat(done.completionOutcome()).hasValueSatisfying(o -> assertThat(o.mustContinue()).isFalse());
+            assertThat(h.skill.call("todo", Json.object(), todos).completionOutcome()).isEmpty();
+            assertThat(h.raw("healthCheck", "{}").completionOutcome()).isEmpty();
+        }
+    }
+
+    @Test
+    void exactlyTheTodoToolsAreDeclaredAsUsingTheTodoList() {
+        try (Harness h = new Harness(ws, Confinement.AUTO)) {
+            assertThat(h.skill.tools()).extracting(ToolDefinition::name).filteredOn(h.skill::usesTodos)
+                    .containsExactly("attemptCompletion", "todo", "clearTodo");
+            assertThat(h.skill.usesTodos("think")).isFalse();
+        }
+    }
+
+    @Test
     void healthCheckReportsTheModelVisibleRootAndThisProcess() {
         try (Harness h = new Harness(ws, Confinement.AUTO)) {
             JsonNode json = h.ok("healthCheck", "{}");

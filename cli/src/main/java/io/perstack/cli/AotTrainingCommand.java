@@ -2,6 +2,7 @@ package io.perstack.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.perstack.core.config.RuntimeKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -74,7 +75,7 @@ final class AotTrainingCommand implements Callable<Integer> {
             Files.writeString(dir.resolve(".env"), "ANTHROPIC_API_KEY=aot-training\nANTHROPIC_BASE_URL=http://127.0.0.1:"
                     + server.getAddress().getPort() + "/v1\n");
             System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            return Main.execute("run", "trainer", "Train", "--runtime", "local");
+            return Main.execute("run", "trainer", "Train", "--runtime", RuntimeKind.LOCAL.wireName());
         } finally {
             System.setOut(out);
             server.stop(0);

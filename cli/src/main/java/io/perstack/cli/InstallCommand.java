@@ -2,6 +2,7 @@ package io.perstack.cli;
 
 import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.config.PerstackConfig;
+import io.perstack.core.config.RuntimeKind;
 import io.perstack.core.event.EventPayload;
 import io.perstack.core.policy.TerminalText;
 import io.perstack.core.tool.ToolDefinition;
@@ -61,7 +62,7 @@ final class InstallCommand implements Callable<Integer> {
 
     private void install(PrintStream out) {
         if (runtime != null && !RuntimeSelection.isKnownName(runtime)) {
-            throw new UserError("Invalid runtime \"" + runtime + "\". Expected one of: sandbox, docker, local");
+            throw new UserError("Invalid runtime \"" + runtime + "\". Expected one of: " + RuntimeKind.offered());
         }
         Path cwd = Path.of("").toAbsolutePath();
         PerstackConfig cfg = ConfigSource.load(config, cwd);

@@ -5,6 +5,7 @@ import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.config.PerstackConfig;
 import io.perstack.core.config.ProviderConfig;
 import io.perstack.core.config.ProviderKind;
+import io.perstack.core.config.RuntimeKind;
 import io.perstack.core.config.ReasoningBudget;
 import io.perstack.core.id.Ids;
 import io.perstack.core.model.Checkpoint;
@@ -75,7 +76,8 @@ final class Invocation {
                     + String.join(", ", ProviderKind.names()));
         }
         if (f.runtime != null && !RuntimeSelection.isKnownName(f.runtime)) {
-            problems.add("runtime", "Invalid runtime \"" + f.runtime + "\". Expected one of: sandbox, docker, local");
+            problems.add("runtime", "Invalid runtime \"" + f.runtime + "\". Expected one of: "
+                    + RuntimeKind.offered());
         }
         if (f.jobId != null && !Ids.isValid(f.jobId)) {
             throw new UserError("Invalid job id: " + f.jobId);
@@ -297,7 +299,7 @@ final class Invocation {
     static String selectRuntime(String requested) {
         try {
             String runtime = RuntimeSelection.select(requested, System.getenv("PATH"));
-            if (RuntimeSelection.LOCAL.equals(runtime)) {
+            if (RuntimeKind.LOCAL.is(runtime)) {
                 System.err.println("Warning: runtime \"local\" runs skills and exec without isolation.");
             }
             return runtime;

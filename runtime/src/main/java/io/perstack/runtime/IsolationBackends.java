@@ -1,10 +1,10 @@
 package io.perstack.runtime;
 
 import io.perstack.core.config.ExpertConfig;
+import io.perstack.core.config.RuntimeKind;
 import io.perstack.core.event.EventPayload;
 import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.ProcessLauncher;
-import io.perstack.sandbox.RuntimeSelection;
 import io.perstack.sandbox.bwrap.Sandbox;
 import io.perstack.sandbox.bwrap.SandboxSettings;
 import io.perstack.sandbox.egress.JobAllowlist;
@@ -156,9 +156,9 @@ final class IsolationBackends {
                              Map<String, String> env, Path workspace, List<Path> history, List<Path> envFiles,
                              List<Path> startupFiles, boolean requireLimits,
                              Consumer<EventPayload.Runtime> events, SkillPackages packages) {
-        return switch (runtime == null ? "" : runtime) {
-            case RuntimeSelection.LOCAL -> new Local(workspace);
-            case RuntimeSelection.SANDBOX -> {
+        return switch (RuntimeKind.fromWire(runtime).orElse(null)) {
+            case LOCAL -> new Local(workspace);
+            case SANDBOX -> {
                 List<Path> masked = new ArrayList<>(history);
                 masked.add(workspace.resolve("perstack"));
                 yield new Bubblewrap(Sandbox.prepare(new SandboxSettings(jobId, workspace, masked,
@@ -166,7 +166,7 @@ final class IsolationBackends {
                         events::accept, null, env.getOrDefault("PATH", System.getenv("PATH")), startupFiles,
                         requireLimits)), packages);
             }
-            default -> new Unavailable(workspace);
+            case null, default -> new Unavailable(workspace);
         };
     }
 }

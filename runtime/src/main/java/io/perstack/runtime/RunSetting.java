@@ -78,7 +78,7 @@ public record RunSetting(
         private Map<String, String> env = Map.of();
         private String proxyUrl;
         private boolean verbose;
-        private String runtime = "sandbox";
+        private String runtime = io.perstack.core.config.RuntimeKind.SANDBOX.wireName();
         private Path workspace = Path.of("");
         private List<String> extraEnvNames = List.of();
         private Double maxCostUsd;

@@ -28,7 +28,7 @@ record SkillPackageCache(Path root, boolean insideWorkspace, boolean usable) {
 
     /** The cache of a job on {@code runtime}: only the sandbox backend runs packages from it. */
     static SkillPackageCache forRuntime(String runtime, Path workspace) {
-        return io.perstack.sandbox.RuntimeSelection.SANDBOX.equals(runtime) ? of(workspace, System.getenv())
+        return io.perstack.core.config.RuntimeKind.SANDBOX.is(runtime) ? of(workspace, System.getenv())
                 : none();
     }
 

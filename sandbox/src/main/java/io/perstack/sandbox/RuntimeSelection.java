@@ -1,5 +1,6 @@
 package io.perstack.sandbox;
 
+import io.perstack.core.config.RuntimeKind;
 import io.perstack.sandbox.bwrap.Prerequisites;
 import io.perstack.sandbox.bwrap.SandboxUnavailable;
 import java.nio.file.Files;
@@ -12,10 +13,6 @@ import java.util.Locale;
  * than silently running without isolation.
  */
 public final class RuntimeSelection {
-    public static final String LOCAL = "local";
-    public static final String SANDBOX = "sandbox";
-    public static final String DOCKER = "docker";
-
     private static final String ADVICE = "Install it (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo "
             + "dnf install bubblewrap; Arch: sudo pacman -S bubblewrap),\nor choose a runtime explicitly: --runtime "
             + "docker (needs Docker) or --runtime local (no isolation).";
@@ -24,10 +21,7 @@ public final class RuntimeSelection {
 
     /** Whether a value passes argument validation ({@code cursor}, {@code claude-code}, {@code gemini} do). */
     public static boolean isKnownName(String runtime) {
-        return switch (runtime) {
-            case LOCAL, SANDBOX, DOCKER, "cursor", "claude-code", "gemini" -> true;
-            default -> false;
-        };
+        return RuntimeKind.fromWire(runtime).isPresent();
     }
 
     /**
@@ -38,15 +32,21 @@ public final class RuntimeSelection {
      */
     public static String select(String requested, String path) {
         if (requested != null) {
-            return switch (requested) {
-                case SANDBOX -> checkSandbox(path, "The runtime \"sandbox\"");
-                case LOCAL -> requested;
-                // Accepting it and then launching nothing would leave a run half-working; say so up front.
-                case DOCKER -> throw new UnavailableRuntime("Runtime \"docker\" is not built in this version. "
+            RuntimeKind kind = RuntimeKind.fromWire(requested).orElse(null);
+            if (kind == RuntimeKind.SANDBOX) {
+                return checkSandbox(path, "The runtime \"sandbox\"");
+            }
+            if (kind != null && kind.availability() == RuntimeKind.Availability.AVAILABLE) {
+                return requested;
+            }
+            // Accepting it and then launching nothing would leave a run half-working; say so up front.
+            if (kind != null && kind.availability() == RuntimeKind.Availability.NOT_BUILT) {
+                throw new UnavailableRuntime("Runtime \"" + requested + "\" is not built in this version. "
                         + "Use --runtime sandbox (bubblewrap) or --runtime local (no isolation).");
-                default -> throw new UnavailableRuntime("Runtime \"" + requested
-                        + "\" is not available. Available runtimes: local, sandbox (docker is not built in this version)");
-            };
+            }
+            throw new UnavailableRuntime("Runtime \"" + requested + "\" is not available. Available runtimes: "
+                    + RuntimeKind.names(RuntimeKind.Availability.AVAILABLE) + " ("
+                    + RuntimeKind.names(RuntimeKind.Availability.NOT_BUILT) + " is not built in this version)");
         }
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (!os.contains("linux")) {
@@ -67,8 +67,9 @@ public final class RuntimeSelection {
         } catch (SandboxUnavailable e) {
             throw new UnavailableRuntime(e.getMessage());
         }
-        return SANDBOX;
+        return RuntimeKind.SANDBOX.wireName();
     }
+
 
     /** An executable file named {@code name} on {@code path}, or {@code null}. */
     public static Path findOnPath(String name, String path) {

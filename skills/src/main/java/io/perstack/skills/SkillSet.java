@@ -13,6 +13,7 @@ import io.perstack.core.model.ExpertRef;
 import io.perstack.core.policy.CredentialRedactor;
 import io.perstack.core.model.ToolResult;
 import io.perstack.core.tool.ToolDefinition;
+import io.perstack.skills.base.BaseProcessResults;
 import io.perstack.skills.base.BaseSkillHost;
 import io.perstack.skills.base.InProcessBaseSkill;
 import io.perstack.skills.mcp.McpServer;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -205,8 +207,8 @@ public final class SkillSet implements AutoCloseable {
         McpSetup setup = spec.mcp();
         List<ToolDefinition> locked = setup.lockedTools() == null ? null
                 : setup.lockedTools().getOrDefault(config.name(), List.of());
-        UnaryOperator<ToolResult> afterCall = isBase && spec.baseSkill() != null
-                ? spec.baseSkill()::inlineNamedFile : null;
+        BiFunction<ToolResult, ToolCallContext, ToolResult> afterCall = isBase
+                ? new BaseProcessResults(spec.baseSkill()) : null;
         UnaryOperator<String> redact = CredentialRedactor.of(setup.environment().source())::redact;
         return switch (config) {
             case SkillConfig.McpStdio stdio -> {

@@ -27,6 +27,8 @@ import java.util.List;
  * RESOLVE_NO_MAGICLINKS)} — or, where openat2 is missing, an {@code O_NOFOLLOW} walk one component at a time — and
  * then acts on that descriptor or on a single name relative to it. No path string is handed to a path-based call
  * after it was checked, so swapping a directory for a link between check and use gains nothing.
+ * It stays one class (a little over 400 lines) on purpose: the descriptor discipline is easier to audit when every
+ * operation of {@link FileAccess} that relies on it sits in one place.
  */
 public final class KernelFileAccess implements FileAccess {
     private static final long RESOLVE = Posix.RESOLVE_BENEATH | Posix.RESOLVE_NO_SYMLINKS

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perstack.base.BaseSkill;
 import io.perstack.base.BaseSkillOptions;
 import io.perstack.base.BaseToolResult;
+import io.perstack.core.config.RuntimeKind;
 import io.perstack.core.json.Json;
 import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.ProcessLauncher;
@@ -88,7 +89,7 @@ public final class BaseSkillMcpServer {
 
     private static ProcessLauncher localLauncher() {
         for (ProcessLauncher launcher : ServiceLoader.load(ProcessLauncher.class)) {
-            if (launcher.name().equals("local")) {
+            if (RuntimeKind.LOCAL.is(launcher.name())) {
                 return launcher;
             }
         }
@@ -227,7 +228,7 @@ public final class BaseSkillMcpServer {
         }
         JsonNode arguments = params.path("arguments");
         BaseToolResult outcome;
-        if (Set.of("todo", "clearTodo", "attemptCompletion").contains(name)) {
+        if (skill.usesTodos(name)) {
             // The list belongs to the one conversation this process serves; calls on it are serialised.
             synchronized (todoLock) {
                 outcome = skill.call(name, arguments, todos);

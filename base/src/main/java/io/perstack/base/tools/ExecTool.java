@@ -10,6 +10,7 @@ import io.perstack.core.launch.ExitStatus;
 import io.perstack.core.launch.LaunchSpec;
 import io.perstack.core.launch.LaunchedProcess;
 import io.perstack.core.launch.ProcessLauncher;
+import io.perstack.core.model.Todo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /** The {@code exec} tool of docs/base-skill.md §4: no shell, a clean environment, a bounded time and bounded output. */
-public final class ExecTool {
+public final class ExecTool implements BaseTool {
+    public static final String NAME = "exec";
     /** Each stream keeps this many bytes (10 MiB). */
     public static final int OUTPUT_LIMIT = 10 * 1024 * 1024;
     // After the command exits its process group is killed; only a process that left the group can still hold the
@@ -27,7 +29,7 @@ public final class ExecTool {
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
 
     private final Workspace workspace;
-    private final FileTools files;
+    private final FileSupport files;
     private final ProcessLauncher launcher;
     private final EnvironmentPolicy environment;
     private final Consumer<String> diagnostics;
@@ -37,12 +39,12 @@ public final class ExecTool {
      * @param launcher    the isolation backend's launcher; {@code null} makes every call fail with a clear message
      * @param diagnostics where dropped protected names are reported (stderr, never the model)
      */
-    public ExecTool(Workspace workspace, FileTools files, ProcessLauncher launcher, EnvironmentPolicy environment,
+    public ExecTool(Workspace workspace, FileSupport files, ProcessLauncher launcher, EnvironmentPolicy environment,
                     Consumer<String> diagnostics) {
         this(workspace, files, launcher, environment, diagnostics, OUTPUT_LIMIT);
     }
 
-    ExecTool(Workspace workspace, FileTools files, ProcessLauncher launcher, EnvironmentPolicy environment,
+    ExecTool(Workspace workspace, FileSupport files, ProcessLauncher launcher, EnvironmentPolicy environment,
              Consumer<String> diagnostics, int outputLimit) {
         this.workspace = workspace;
         this.files = files;
@@ -52,10 +54,39 @@ public final class ExecTool {
         this.outputLimit = outputLimit;
     }
 
-    /** The result of one call: the JSON of §4 and whether it is a failure. */
-    public record Result(ObjectNode json, boolean isError) {}
+    @Override
+    public String name() {
+        return NAME;
+    }
 
-    public Result run(Arguments args) {
+    @Override
+    public String description() {
+        return "Run a program with explicit arguments, without a shell (to use shell syntax, run /bin/sh -c "
+                + "explicitly). Do not start long-running foreground processes such as servers or `tail -f`; prefer "
+                + "short timeouts. stdin is empty. Each output stream is cut after 10 MiB. In isolated runtimes only "
+                + "allowlisted network destinations are reachable.";
+    }
+
+    @Override
+    public ObjectNode inputSchema() {
+        return Schema.object()
+                .prop("command", "string", "Program to run, found on PATH or given as a path. No shell is used: "
+                        + "pipes, redirections, globs, variables and quoting are not interpreted.")
+                .arrayOf("args", "string", "Arguments passed to the program exactly as given.")
+                .stringMap("env", "Extra environment variables. Protected names (PATH, HOME, LD_*, proxies and "
+                        + "similar) are ignored.")
+                .prop("cwd", "string", "Working directory inside the workspace; must exist.")
+                .prop("stdout", "boolean", "Include standard output in the result.")
+                .prop("stderr", "boolean", "Include standard error in the result.")
+                .prop("timeout", "number", "Time limit in milliseconds (default 60000, at most 3600000). On expiry "
+                        + "the whole process group is killed.")
+                .required("command", "args", "env", "cwd", "stdout", "stderr")
+                .build();
+    }
+
+    /** The JSON of §4; a failed command is an error result, never a {@link ToolFailure}. */
+    @Override
+    public ToolOutput.Text call(Arguments args, Todo todos) {
         String command;
         List<String> arguments;
         long timeoutMillis;
@@ -119,7 +150,7 @@ public final class ExecTool {
         String stderr = wantStderr ? err.text() : "";
         if (status.success()) {
             String output = stdout + stderr;
-            return new Result(Json.object().put("output", output.isBlank()
+            return new ToolOutput.Text(Json.object().put("output", output.isBlank()
                     ? "Command executed successfully, but produced no output." : output), false);
         }
         String message;
@@ -137,10 +168,10 @@ public final class ExecTool {
         if (!stderr.isEmpty()) {
             json.put("stderr", stderr);
         }
-        return new Result(json, true);
+        return new ToolOutput.Text(json, true);
     }
 
-    private static Result error(String message) {
-        return new Result(Json.object().put("error", message), true);
+    private static ToolOutput.Text error(String message) {
+        return new ToolOutput.Text(Json.object().put("error", message), true);
     }
 }

@@ -15,8 +15,8 @@ import org.tomlj.TomlTable;
  */
 final class ConfigBinder {
     static final List<String> PROVIDERS = ProviderKind.names();
-    /** The last three pass validation for compatibility and are refused when a run starts. */
-    static final List<String> RUNTIMES = List.of("local", "sandbox", "docker", "cursor", "claude-code", "gemini");
+    /** Every {@link RuntimeKind}; the compatibility-only ones pass validation and are refused when a run starts. */
+    static final List<String> RUNTIMES = RuntimeKind.wireNames();
     static final List<String> REASONING_LEVELS = List.of("none", "minimal", "low", "medium", "high");
 
     private final TomlFields fields = new TomlFields();

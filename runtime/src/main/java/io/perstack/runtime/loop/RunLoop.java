@@ -9,6 +9,10 @@ import io.perstack.core.event.EventPayload.*;
 import io.perstack.core.id.Ids;
 import io.perstack.core.json.Json;
 import io.perstack.core.model.Checkpoint;
+import io.perstack.core.model.CheckpointStatus;
+import io.perstack.core.model.CompletionOutcome;
+import io.perstack.core.model.DelegationTarget;
+import io.perstack.core.model.ExpertRef;
 import io.perstack.core.model.Message;
 import io.perstack.core.model.Message.ExpertMessage;
 import io.perstack.core.model.MessagePart;
@@ -303,7 +307,8 @@ public final class RunLoop {
         ToolResult completionResult = tools.execute(List.of(completion)).getFirst();
         syncTodos();
         results.add(completionResult);
-        if (hasRemainingTodos(completionResult)) {
+        // The base skill hands over what the completion decided as a value; the text only goes to the model.
+        if (toolContext.takeCompletion(completion.id()).map(CompletionOutcome::mustContinue).orElse(false)) {
             return new ResolveToolResults(results);
         }
         String text = Messages.lastText(last);
@@ -312,22 +317,6 @@ public final class RunLoop {
                     new ExpertMessage(Ids.next(), List.of(Messages.text(text)), null)), text, Usage.ZERO, now());
         }
         return new AttemptCompletion(completionResult, results);
-    }
-
-    private static boolean hasRemainingTodos(ToolResult completion) {
-        for (MessagePart.ResultContent c : completion.result()) {
-            if (c instanceof TextPart t) {
-                try {
-                    JsonNode n = Json.mapper().readTree(t.text());
-                    if (n.path("remainingTodos").isArray() && !n.path("remainingTodos").isEmpty()) {
-                        return true;
-                    }
-                } catch (java.io.IOException | RuntimeException notJson) {
-                    // A non-JSON completion result has no todo list.
-                }
-            }
-        }
-        return false;
     }
 
     private ExpertMessage lastExpertMessage() {

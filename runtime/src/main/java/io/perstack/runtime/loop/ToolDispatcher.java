@@ -124,7 +124,7 @@ final class ToolDispatcher {
     }
 
     private static boolean isCompletion(ToolCall c) {
-        return InProcessBaseSkill.NAME.equals(c.skillName()) && "attemptCompletion".equals(c.toolName());
+        return InProcessBaseSkill.NAME.equals(c.skillName()) && InProcessBaseSkill.ATTEMPT_COMPLETION.equals(c.toolName());
     }
 
     private static void addIfPresent(List<ToolCall> calls, ToolCall call) {

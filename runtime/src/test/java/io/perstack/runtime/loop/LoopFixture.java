@@ -7,6 +7,8 @@ import io.perstack.core.event.Event;
 import io.perstack.core.event.EventPayload;
 import io.perstack.core.id.Ids;
 import io.perstack.core.json.Json;
+import io.perstack.core.model.Todo;
+import io.perstack.core.model.CompletionOutcome;
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.CheckpointStatus;
 import io.perstack.core.model.ExpertRef;
@@ -44,12 +46,18 @@ final class LoopFixture {
     static final ExpertRef WORKER = new ExpertRef("worker", "worker", "1.0.0");
     static final ExpertRef CHILD = new ExpertRef("child", "child", "1.0.0");
 
-    /** A tool skill answering from a function; {@code calls} records what it was asked, in arrival order. */
+    /**
+     * A tool skill answering from a function; {@code calls} records what it was asked, in arrival order. As the base
+     * skill, it hands an {@code attemptCompletion}'s {@code completion} outcome to the loop the way the real one does.
+     */
     record FakeSkill(String name, List<ToolDefinition> tools, Function<ToolCall, String> answer,
-                     List<ToolCall> calls) implements ToolSkill {
+                     List<ToolCall> calls, CompletionOutcome completion) implements ToolSkill {
         @Override
         public ToolResult call(ToolCall call, ToolCallContext context) {
             calls.add(call);
+            if (completion != null && call.toolName().equals(InProcessBaseSkill.ATTEMPT_COMPLETION)) {
+                context.recordCompletion(call.id(), completion);
+            }
             return new ToolResult(call.id(), name, call.toolName(),
                     List.of(new TextPart(Ids.next(), answer.apply(call))));
         }
@@ -60,13 +68,23 @@ final class LoopFixture {
         for (String t : toolNames) {
             defs.add(new ToolDefinition(name, t, t, Json.object().put("type", "object")));
         }
-        return new FakeSkill(name, defs, answer, new CopyOnWriteArrayList<>());
+        return new FakeSkill(name, defs, answer, new CopyOnWriteArrayList<>(), null);
     }
 
     /** The base skill's name with {@code echo} and an {@code attemptCompletion} that answers {@code completion}. */
     static FakeSkill base(String completion) {
         return skill(InProcessBaseSkill.NAME, c -> c.toolName().equals("attemptCompletion") ? completion
                 : "echo:" + c.args().path("text").asText(), "echo", "attemptCompletion");
+    }
+
+    /** As above, with todos still open: the completion's outcome says the run must go on. */
+    static FakeSkill base(String completion, String... remainingTodos) {
+        FakeSkill plain = base(completion);
+        List<Todo.Item> open = new ArrayList<>();
+        for (int i = 0; i < remainingTodos.length; i++) {
+            open.add(new Todo.Item(i, remainingTodos[i], false));
+        }
+        return new FakeSkill(plain.name(), plain.tools(), plain.answer(), plain.calls(), new CompletionOutcome(open));
     }
 
     static InteractiveSkill askHuman() {

@@ -315,7 +315,7 @@ class RunLoopTest {
         ScriptedLlm llm = new ScriptedLlm(toolCall("done_1", "attemptCompletion", args("x", "y")),
                 text("Finished after all"));
 
-        loop.with(LoopFixture.base("{\"remainingTodos\":[{\"id\":0,\"title\":\"Test\"}]}")).run(llm);
+        loop.with(LoopFixture.base("{\"remainingTodos\":[{\"id\":0,\"title\":\"Test\"}]}", "Test")).run(llm);
 
         assertThat(loop.stateEvents()).containsExactly("startRun", "startGeneration", "callTools",
                 "resolveToolResults", "finishToolCall", "continueToNextStep", "startGeneration", "completeRun");

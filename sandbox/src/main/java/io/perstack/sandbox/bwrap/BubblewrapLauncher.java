@@ -1,5 +1,6 @@
 package io.perstack.sandbox.bwrap;
 
+import io.perstack.core.config.RuntimeKind;
 import io.perstack.core.launch.CommandNotFoundException;
 import io.perstack.core.launch.LaunchSpec;
 import io.perstack.core.launch.LaunchedProcess;
@@ -23,7 +24,7 @@ import java.util.Set;
  * forwarding {@code 127.0.0.1:3128} to a per-process egress socket.
  */
 public final class BubblewrapLauncher implements ProcessLauncher {
-    public static final String NAME = "sandbox";
+    public static final String NAME = RuntimeKind.SANDBOX.wireName();
 
     /** Programs whose installation, when outside the system directories, is bound read-only (§3). */
     private static final Map<String, List<String>> INTERPRETERS = Map.of("npx", List.of("node"), "npm",

@@ -1,5 +1,6 @@
 package io.perstack.sandbox.local;
 
+import io.perstack.core.config.RuntimeKind;
 import io.perstack.core.launch.CommandNotFoundException;
 import io.perstack.core.launch.LaunchSpec;
 import io.perstack.core.launch.LaunchedProcess;
@@ -18,7 +19,7 @@ import java.util.List;
  * timeout or a close can end every process it started.
  */
 public final class LocalLauncher implements ProcessLauncher {
-    public static final String NAME = "local";
+    public static final String NAME = RuntimeKind.LOCAL.wireName();
 
     // Used when the environment has no PATH, as execvp(3) does.
     private static final String DEFAULT_PATH = "/usr/bin:/bin";

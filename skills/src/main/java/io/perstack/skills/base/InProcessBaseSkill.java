@@ -2,6 +2,7 @@ package io.perstack.skills.base;
 
 import io.perstack.base.BaseSkill;
 import io.perstack.base.BaseToolResult;
+import io.perstack.base.tools.AttemptCompletionTool;
 import io.perstack.core.model.ToolCall;
 import io.perstack.core.model.ToolResult;
 import io.perstack.core.tool.ToolDefinition;
@@ -9,12 +10,12 @@ import io.perstack.skills.ToolCallContext;
 import io.perstack.skills.ToolFilter;
 import io.perstack.skills.ToolSkill;
 import java.util.List;
-import java.util.Set;
 
 /** {@code @perstack/base} in the runtime process. Todo-changing tools run under the context's todo lock. */
 public final class InProcessBaseSkill implements ToolSkill {
     public static final String NAME = "@perstack/base";
-    private static final Set<String> TODO_TOOLS = Set.of("todo", "clearTodo", "attemptCompletion");
+    /** The tool whose outcome the loop reads from {@link ToolCallContext#takeCompletion}. */
+    public static final String ATTEMPT_COMPLETION = AttemptCompletionTool.NAME;
 
     private final BaseSkill base;
     private final List<ToolDefinition> tools;
@@ -37,7 +38,7 @@ public final class InProcessBaseSkill implements ToolSkill {
     @Override
     public ToolResult call(ToolCall call, ToolCallContext context) {
         BaseToolResult[] out = new BaseToolResult[1];
-        if (TODO_TOOLS.contains(call.toolName())) {
+        if (base.usesTodos(call.toolName())) {
             context.updateTodos(todos -> {
                 out[0] = base.call(call.toolName(), call.args(), todos);
                 return out[0].todos();
@@ -45,6 +46,7 @@ public final class InProcessBaseSkill implements ToolSkill {
         } else {
             out[0] = base.call(call.toolName(), call.args(), context.todos());
         }
+        out[0].completionOutcome().ifPresent(outcome -> context.recordCompletion(call.id(), outcome));
         return new ToolResult(call.id(), call.skillName(), call.toolName(), out[0].contents(),
                 out[0].isError() ? Boolean.TRUE : null);
     }

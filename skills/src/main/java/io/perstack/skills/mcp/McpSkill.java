@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -44,7 +45,7 @@ public final class McpSkill implements ToolSkill {
     private final McpLimits limits;
     private final String version;
     private final StderrRelay relay;
-    private final UnaryOperator<ToolResult> afterCall;
+    private final BiFunction<ToolResult, ToolCallContext, ToolResult> afterCall;
     private final List<ToolDefinition> lockedTools;
     private final boolean lazy;
 
@@ -59,13 +60,15 @@ public final class McpSkill implements ToolSkill {
 
     /**
      * @param lockedTools tool definitions from {@code perstack.lock}, or {@code null} to ask the server
-     * @param afterCall   adjusts each converted result (the out-of-process base skill inlines the files it names)
+     * @param afterCall   adjusts each converted result with the call's context (the out-of-process base skill
+     *                    inlines the files it names and reports what attemptCompletion found)
      * @param lazy        lazyInit: {@link SkillSet} starts it in the background (ignored with locked tools)
      * @param redact      applied to every diagnostic line of the server before it becomes an event
      */
     public McpSkill(String name, McpServer server, List<String> pick, List<String> omit,
                     Consumer<EventPayload.Runtime> events, McpLimits limits, String version,
-                    List<ToolDefinition> lockedTools, UnaryOperator<ToolResult> afterCall, boolean lazy,
+                    List<ToolDefinition> lockedTools, BiFunction<ToolResult, ToolCallContext, ToolResult> afterCall,
+                    boolean lazy,
                     UnaryOperator<String> redact) {
         this.lazy = lazy && lockedTools == null;
         this.name = name;
@@ -76,7 +79,7 @@ public final class McpSkill implements ToolSkill {
         this.limits = limits;
         this.version = version;
         this.relay = new StderrRelay(name, events, redact == null ? UnaryOperator.identity() : redact);
-        this.afterCall = afterCall == null ? UnaryOperator.identity() : afterCall;
+        this.afterCall = afterCall == null ? (result, context) -> result : afterCall;
         this.lockedTools = lockedTools == null ? null : ToolFilter.apply(lockedTools, this.pick, this.omit);
     }
 
@@ -267,7 +270,7 @@ public final class McpSkill implements ToolSkill {
         Map<String, Object> arguments = call.args() == null || !call.args().isObject() ? Map.of()
                 : Json.mapper().convertValue(call.args(), new TypeReference<Map<String, Object>>() { });
         try {
-            return afterCall.apply(ResultParts.convert(call, connection.call(call.toolName(), arguments)));
+            return afterCall.apply(ResultParts.convert(call, connection.call(call.toolName(), arguments)), context);
         } catch (McpConnection.RequestFailed e) {
             return ResultParts.error(call, e.getMessage());
         } catch (RuntimeException e) {
