@@ -8,10 +8,12 @@ import io.perstack.core.model.Checkpoint;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.Providers;
+import io.perstack.runtime.JobSettings;
 import io.perstack.runtime.Perstack;
 import io.perstack.runtime.RunInput;
 import io.perstack.runtime.RunOptions;
 import io.perstack.runtime.RunSetting;
+import io.perstack.runtime.RunSpec;
 import io.perstack.runtime.loop.RunControl;
 import io.perstack.runtime.storage.FileStorage;
 import io.perstack.testkit.llm.Script;
@@ -64,11 +66,12 @@ public final class ConcurrentJobs {
             List<Future<Checkpoint>> results = new ArrayList<>();
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < jobs; i++) {
-                    long now = System.currentTimeMillis();
-                    RunSetting setting = new RunSetting("claude-sonnet-4-5", ProviderConfig.DEFAULT, Ids.next(),
-                            Ids.next(), "looper", RunInput.text("Loop"), Map.of("looper", expert),
-                            ReasoningBudget.parse("none"), steps, RunSetting.DEFAULT_MAX_RETRIES, 600_000, "https://api.perstack.ai", null, null,
-                            env, null, false, now, now, "local", root, List.of(), null, 262_144, Map.of());
+                    JobSettings job = new JobSettings("claude-sonnet-4-5", ProviderConfig.DEFAULT,
+                            Map.of("looper", expert), ReasoningBudget.parse("none"), steps,
+                            JobSettings.DEFAULT_MAX_RETRIES, 600_000, "https://api.perstack.ai", null, null, env, null,
+                            false, "local", root, List.of(), null, 262_144, Map.of());
+                    RunSetting setting = new RunSetting(job, new RunSpec(Ids.next(), Ids.next(), "looper",
+                            RunInput.text("Loop"), System.currentTimeMillis()));
                     results.add(pool.submit(() -> Perstack.run(setting, null, options)));
                 }
                 int ended = 0;

@@ -13,12 +13,14 @@ import io.perstack.llm.ModelCatalog;
 import io.perstack.llm.ProviderSettings;
 import io.perstack.llm.ProviderSetupException;
 import io.perstack.llm.Providers;
+import io.perstack.runtime.JobSettings;
 import io.perstack.runtime.Perstack;
 import io.perstack.runtime.RunInput;
 import io.perstack.core.policy.TerminalText;
 import io.perstack.runtime.RunListener;
 import io.perstack.runtime.RunOptions;
 import io.perstack.runtime.RunSetting;
+import io.perstack.runtime.RunSpec;
 import io.perstack.runtime.event.JsonLinesWriter;
 import io.perstack.runtime.loop.RunControl;
 import io.perstack.runtime.storage.FileStorage;
@@ -109,12 +111,12 @@ final class Invocation {
         }
         String model = f.model != null ? f.model : config.model() != null ? config.model() : "claude-sonnet-4-5";
         ReasoningBudget budget = firstNonNull(flags.reasoningBudget(), config.reasoningBudget(), ReasoningBudget.LOW);
-        int maxSteps = firstNonNull(flags.maxSteps(), config.maxSteps(), RunSetting.DEFAULT_MAX_STEPS);
-        int maxRetries = firstNonNull(flags.maxRetries(), config.maxRetries(), RunSetting.DEFAULT_MAX_RETRIES);
-        long timeout = firstNonNull(flags.timeout(), config.timeout(), RunSetting.DEFAULT_TIMEOUT);
+        int maxSteps = firstNonNull(flags.maxSteps(), config.maxSteps(), JobSettings.DEFAULT_MAX_STEPS);
+        int maxRetries = firstNonNull(flags.maxRetries(), config.maxRetries(), JobSettings.DEFAULT_MAX_RETRIES);
+        long timeout = firstNonNull(flags.timeout(), config.timeout(), JobSettings.DEFAULT_TIMEOUT);
         Double maxCost = flags.maxCostUsd() != null ? flags.maxCostUsd() : config.maxCostUsd();
         int resultCap = config.toolResultMaxBytes() != null ? config.toolResultMaxBytes()
-                : RunSetting.DEFAULT_TOOL_RESULT_MAX_BYTES;
+                : JobSettings.DEFAULT_TOOL_RESULT_MAX_BYTES;
 
         ProviderSettings provider;
         try {
@@ -155,14 +157,15 @@ final class Invocation {
         }
         String jobId = selected.checkpoint() != null ? selected.checkpoint().jobId()
                 : f.jobId != null ? f.jobId : Ids.next();
-        long now = System.currentTimeMillis();
-        RunSetting setting = new RunSetting(model, providerConfig, jobId, Ids.next(), expertKey, selected.input(),
-                experts, budget, maxSteps, maxRetries, timeout, config.perstackApiBaseUrl() != null
-                ? config.perstackApiBaseUrl() : "https://api.perstack.ai", env.get("PERSTACK_API_KEY"),
-                config.perstackBaseSkillCommand(), env, System.getenv("PERSTACK_PROXY_URL"), f.verbose, now, now,
-                runtime, workspace, List.copyOf(f.env), maxCost, resultCap, config.pricing());
+        JobSettings job = new JobSettings(model, providerConfig, experts, budget, maxSteps, maxRetries, timeout,
+                config.perstackApiBaseUrl() != null ? config.perstackApiBaseUrl() : "https://api.perstack.ai",
+                env.get("PERSTACK_API_KEY"), config.perstackBaseSkillCommand(), env,
+                System.getenv("PERSTACK_PROXY_URL"), f.verbose, runtime, workspace, List.copyOf(f.env), maxCost,
+                resultCap, config.pricing());
+        RunSetting setting = new RunSetting(job, new RunSpec(jobId, Ids.next(), expertKey, selected.input(),
+                System.currentTimeMillis()));
         // Everything checked: the provider's TLS handshake can run while the job starts its skills.
-        providers.preconnect(provider, setting.proxyUrl());
+        providers.preconnect(provider, job.proxyUrl());
         List<Path> startup = startupFiles(cwd, config, f.envPath);
         // Before anything starts: a file a sandbox could not touch may still have changed since the last job.
         StartupFileDigests.changes(storageRoot, selected.checkpoint() != null ? jobId : null, startup)
@@ -273,13 +276,13 @@ final class Invocation {
         } catch (RuntimeException e) {
             throw new UserError(e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
-            StartupFileDigests.record(storageRoot, setting.jobId(), startupFiles);
+            StartupFileDigests.record(storageRoot, setting.run().jobId(), startupFiles);
         }
     }
 
     /** The job this invocation runs (a new one, or the continued one). */
     String jobId() {
-        return setting.jobId();
+        return setting.run().jobId();
     }
 
     /** The human lines of this invocation on stderr. */
@@ -289,7 +292,8 @@ final class Invocation {
 
     /** The model's price for cost estimates, or {@code null} when neither the catalog nor perstack.toml knows it. */
     PerstackConfig.Price price() {
-        return ModelCatalog.price(setting.providerConfig().providerName(), setting.model(), setting.pricing());
+        JobSettings job = setting.job();
+        return ModelCatalog.price(job.providerConfig().providerName(), job.model(), job.pricing());
     }
 
     int signalExitCode() {

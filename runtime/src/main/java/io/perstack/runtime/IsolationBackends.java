@@ -147,8 +147,8 @@ final class IsolationBackends {
     static JobIsolation open(RunSetting setting, Path workspace, List<Path> history, List<Path> envFiles,
                              List<Path> startupFiles, boolean requireLimits,
                              Consumer<EventPayload.Runtime> events, SkillPackages packages) {
-        return open(setting.runtime(), setting.jobId(), setting.expertKey(), setting.experts(), setting.env(),
-                workspace, history, envFiles, startupFiles, requireLimits, events, packages);
+        return open(setting.job().runtime(), setting.run().jobId(), setting.run().expertKey(), setting.job().experts(),
+                setting.job().env(), workspace, history, envFiles, startupFiles, requireLimits, events, packages);
     }
 
     /** The same for callers without a run setting ({@code perstack install} collecting tools). */

@@ -4,19 +4,12 @@ import io.perstack.core.config.ExpertConfig;
 import io.perstack.core.event.Event;
 import io.perstack.core.event.EventPayload;
 import io.perstack.core.id.Ids;
-import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.model.Checkpoint;
 import io.perstack.core.model.CheckpointStatus;
-import io.perstack.core.model.DelegatedBy;
 import io.perstack.core.model.DelegationTarget;
 import io.perstack.core.model.ExpertRef;
 import io.perstack.core.model.Job;
 import io.perstack.core.model.JobStatus;
-import io.perstack.core.model.Message;
-import io.perstack.core.model.MessagePart;
-import io.perstack.core.model.RunError;
-import io.perstack.core.model.ToolCall;
-import io.perstack.core.model.ToolResult;
 import io.perstack.core.model.Usage;
 import io.perstack.llm.LlmClient;
 import io.perstack.llm.ModelCatalog;
@@ -25,41 +18,27 @@ import io.perstack.runtime.event.Emitter;
 import io.perstack.runtime.loop.RunLoop;
 import io.perstack.runtime.prompt.Instruction;
 import io.perstack.skills.SkillSet;
-import io.perstack.skills.base.BaseSkillHost;
-import io.perstack.skills.mcp.McpLimits;
-import io.perstack.skills.mcp.McpServer;
-import io.perstack.skills.mcp.McpSetup;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The job loop of docs/runtime.md §3: runs segments until the coordinator completes or a run stops, following
- * delegations down and back up, and keeps the job record current.
+ * delegations ({@link Delegations}) down and back up, and keeps the job record current. The job's sandbox and base
+ * skill ({@link JobResources}) live as long as the job.
  */
 final class JobRunner {
-    /** Looked up when there is something to report: setting up logging is a cost no ordinary run should pay. */
-    private static Logger log() {
-        return LoggerFactory.getLogger(JobRunner.class);
-    }
-
+    private final JobSettings settings;
+    private final RunSpec first;
     private final RunOptions options;
     private final Emitter emitter;
     private final LlmClient llm;
-    private final IsolationBackends.JobIsolation isolation;
-    private final BaseSkillHost baseSkill;
-    private final McpSetup mcp;
+    private final JobResources resources;
+    private final Delegations delegations;
     // Backend events (proxyAccess) arrive on the backend's threads and are attributed to the run in progress.
-    private volatile RunSetting currentRun;
-    private final String workingDirectory;
+    private volatile RunSpec currentRun;
     private final CostMeter cost;
     // A fresh job gets its record with its first run's startRun: a job that fails before it leaves none behind.
     private final boolean fresh;
@@ -67,62 +46,34 @@ final class JobRunner {
     private Job job;
 
     JobRunner(RunSetting setting, RunOptions options, Job existing) {
+        this.settings = setting.job();
+        this.first = setting.run();
         this.options = options;
         this.emitter = new Emitter(options.storage(), options.listeners(), this::persisted);
-        this.llm = options.llm().apply(setting);
-        Path workspace = setting.workspace().toAbsolutePath().normalize();
-        List<Path> denied = new ArrayList<>();
-        if (options.storageRoot() != null) {
-            denied.add(options.storageRoot().toAbsolutePath().normalize());
-        }
-        this.currentRun = setting;
-        List<Path> startup = new ArrayList<>(options.startupFiles());
-        for (String name : List.of("perstack.toml", "perstack.lock", ".env", ".env.local")) {
-            startup.add(workspace.resolve(name));
-        }
-        // What a later run executes from the package cache must be out of reach of this job's sandboxes and tools.
-        SkillPackageCache packageCache = SkillPackageCache.forRuntime(setting.runtime(), workspace);
-        denied.addAll(packageCache.protect());
-        startup.addAll(packageCache.protect());
-        this.isolation = IsolationBackends.open(setting, workspace, denied, options.maskedEnvFiles(), startup,
-                options.requireLimits(), p -> emitRuntime(currentRun, p),
-                packageCache.packages(options.lockedPackages(), System.err::println));
-        options.control().onCancel(isolation::terminateRunning);
-        // What the model sees as its working directory: /workspace inside a sandbox (docs/isolation.md §3).
-        this.workingDirectory = isolation.visibleRoot();
-        EnvironmentPolicy environment = isolation.environment(setting.env(), setting.extraEnvNames());
-        try {
-            this.baseSkill = BaseSkillHost.open(workspace, isolation.visibleRoot(), denied,
-                    options.maskedEnvFiles(), isolation.readOnlyPaths(), isolation.launcher("exec"), environment);
-        } catch (RuntimeException e) {
-            isolation.close();
-            throw e;
-        }
-        // One environment builder for every launch path (SR-34): the same policy as exec, plus each skill's own
-        // requiredEnv inside SkillSet; each skill gets its own launcher so egress decisions name it.
-        this.mcp = new McpSetup(isolation::launcher, environment, workspace, setting.perstackBaseSkillCommand(),
-                new McpServer.RemoteAccess(null, setting.proxyUrl()), McpLimits.DEFAULT, Version.current(), null,
-                isolation.packages());
-        String provider = setting.providerConfig().providerName();
-        this.cost = new CostMeter(ModelCatalog.price(provider, setting.model(), setting.pricing()),
+        this.llm = options.llm().apply(settings);
+        this.currentRun = first;
+        this.resources = new JobResources(setting, options, p -> emitRuntime(currentRun, p));
+        this.delegations = new Delegations(settings, options, emitter, this::progress);
+        String provider = settings.providerConfig().providerName();
+        this.cost = new CostMeter(ModelCatalog.price(provider, settings.model(), settings.pricing()),
                 existing == null || existing.estimatedCostUsd() == null ? 0 : existing.estimatedCostUsd(),
                 existing == null ? Usage.ZERO : existing.usage());
         this.fresh = existing == null;
         long now = System.currentTimeMillis();
         this.job = existing != null
                 ? existing.withStatus(JobStatus.RUNNING, null)
-                : new Job(setting.jobId(), JobStatus.RUNNING, setting.expertKey(), 0, setting.maxSteps(),
+                : new Job(first.jobId(), JobStatus.RUNNING, first.expertKey(), 0, settings.maxSteps(),
                         Usage.ZERO, now, null, cost.estimate());
     }
 
     /** Runs the job to its end and returns the coordinator's final checkpoint. */
-    Checkpoint run(RunSetting setting, Checkpoint start) {
+    Checkpoint run(Checkpoint start) {
         // A delegated child's checkpoint picked by the user runs as a top-level run (docs/runtime.md §15): it has no
         // parent to return to in this invocation.
         Checkpoint top = start == null || start.delegatedBy() == null ? start
                 : start.toBuilder().delegatedBy(null).build();
-        try (isolation; baseSkill) {
-            return loop(setting, top, null);
+        try (resources) {
+            return loop(first, top, null);
         }
     }
 
@@ -131,8 +82,8 @@ final class JobRunner {
      * delegation it is the parent's stop checkpoint, and the chain ends when the child itself (not one of its own
      * delegates) stops, leaving the job's status to the parent.
      */
-    private Checkpoint loop(RunSetting setting, Checkpoint start, String returnTo) {
-        RunSetting current = setting;
+    private Checkpoint loop(RunSpec run, Checkpoint start, String returnTo) {
+        RunSpec current = run;
         Checkpoint checkpoint = start;
         while (true) {
             Checkpoint result = executeRun(current, checkpoint);
@@ -146,10 +97,9 @@ final class JobRunner {
                 case COMPLETED -> {
                     if (result.delegatedBy() != null) {
                         writeJob();
-                        Checkpoint parent = options.storage().readCheckpoint(current.jobId(),
-                                result.delegatedBy().checkpointId());
-                        current = returnSetting(current, result, parent);
-                        checkpoint = returnCheckpoint(current, result, parent);
+                        Delegations.Segment back = delegations.returnToParent(current, result);
+                        current = back.run();
+                        checkpoint = back.start();
                     } else {
                         finish(JobStatus.COMPLETED);
                         return result;
@@ -163,16 +113,16 @@ final class JobRunner {
                     writeJob();
                     List<DelegationTarget> targets = result.delegateTo();
                     if (targets.size() == 1) {
-                        current = childSetting(current, targets.getFirst());
-                        checkpoint = childCheckpoint(current, result, targets.getFirst());
+                        Delegations.Segment child = delegations.child(current, result, targets.getFirst());
+                        current = child.run();
+                        checkpoint = child.start();
                     } else {
-                        switch (runInParallel(current, result)) {
-                            case ParallelReturn.Resume r -> {
-                                current = current.forRun(Ids.next(), result.expert().key(), r.answer(),
-                                        System.currentTimeMillis());
-                                checkpoint = r.parent().toBuilder().runId(current.runId()).build();
+                        switch (delegations.parallel(current, result, this::loop)) {
+                            case Delegations.ParallelReturn.Resume r -> {
+                                current = r.next().run();
+                                checkpoint = r.next().start();
                             }
-                            case ParallelReturn.Failed f -> {
+                            case Delegations.ParallelReturn.Failed f -> {
                                 if (returnTo == null) {
                                     finish(JobStatus.STOPPED_BY_ERROR);
                                 } else {
@@ -180,7 +130,7 @@ final class JobRunner {
                                 }
                                 return f.parent();
                             }
-                            case ParallelReturn.Cancelled c -> {
+                            case Delegations.ParallelReturn.Cancelled c -> {
                                 writeJob();
                                 return result;
                             }
@@ -214,254 +164,67 @@ final class JobRunner {
                         && !returnTo.equals(result.delegatedBy().checkpointId()));
     }
 
-    /** How a parallel delegation hands control back to the parent. */
-    private sealed interface ParallelReturn {
-        /** Every child completed: the parent resumes from {@code parent} with the first child's answer. */
-        record Resume(Checkpoint parent, RunInput answer) implements ParallelReturn {}
-
-        /** A child did not complete: the parent stopped with {@code DelegationFailed}. */
-        record Failed(Checkpoint parent) implements ParallelReturn {}
-
-        /** The job was cancelled while children ran; the parent's stop checkpoint stays the latest state. */
-        record Cancelled() implements ParallelReturn {}
-    }
-
     // ---------------------------------------------------------------- one segment (docs/runtime.md §4)
 
-    private Checkpoint executeRun(RunSetting setting, Checkpoint given) {
-        ExpertConfig expert = setting.experts().get(setting.expertKey());
+    private Checkpoint executeRun(RunSpec run, Checkpoint given) {
+        Map<String, ExpertConfig> experts = settings.experts();
+        ExpertConfig expert = experts.get(run.expertKey());
         if (expert == null) {
-            throw new IllegalStateException("Expert \"" + setting.expertKey() + "\" not found");
+            throw new IllegalStateException("Expert \"" + run.expertKey() + "\" not found");
         }
-        currentRun = setting;
+        currentRun = run;
         List<Instruction.DelegateInfo> delegates = new ArrayList<>();
         for (String key : expert.delegates()) {
-            ExpertConfig d = setting.experts().get(key);
+            ExpertConfig d = experts.get(key);
             if (d == null) {
                 throw new IllegalStateException("Delegate expert \"" + key + "\" not found in experts");
             }
             delegates.add(new Instruction.DelegateInfo(d.name(), d.description()));
         }
-        emitRuntime(setting, new EventPayload.InitializeRuntime(Version.current(), setting.runtime(), expert.key(),
-                List.copyOf(setting.experts().keySet()), setting.model(), setting.maxSteps(), setting.maxRetries(),
-                setting.timeout(), setting.input() == null ? null : setting.input().text(),
-                interactiveCall(setting)));
+        emitRuntime(run, new EventPayload.InitializeRuntime(Version.current(), settings.runtime(), expert.key(),
+                List.copyOf(experts.keySet()), settings.model(), settings.maxSteps(), settings.maxRetries(),
+                settings.timeout(), run.input() == null ? null : run.input().text(), interactiveCall(run)));
         boolean delegated = given != null && given.delegatedBy() != null;
-        SkillSet skills = SkillSet.start(new SkillSet.Spec(expert, delegated, baseSkill,
-                key -> Optional.ofNullable(setting.experts().get(key)), p -> emitRuntime(setting, p),
-                mcp.withLockedTools(options.lockedTools().apply(expert))));
+        SkillSet skills = SkillSet.start(new SkillSet.Spec(expert, delegated, resources.baseSkill(),
+                key -> Optional.ofNullable(experts.get(key)), p -> emitRuntime(run, p),
+                resources.mcp().withLockedTools(options.lockedTools().apply(expert))));
+        RunSetting setting = new RunSetting(settings, run);
         try {
-            Checkpoint initial = initialCheckpoint(setting, expert, given);
-            options.storage().beginRun(setting.jobId(), setting.runId(), given);
-            options.storage().writeRunSetting(setting.jobId(), setting.runId(),
-                    setting.toStored(System.currentTimeMillis()));
+            Checkpoint initial = initialCheckpoint(run, expert, given);
+            options.storage().beginRun(run.jobId(), run.runId(), given);
+            options.storage().writeRunSetting(run.jobId(), run.runId(), setting.toStored(System.currentTimeMillis()));
             RunLoop loop = new RunLoop(new RunLoop.Context(setting, expert, skills, llm, emitter, cost,
-                    options.control(), Instant.ofEpochMilli(setting.startedAt()), workingDirectory, delegates,
-                    initial.contextWindow()));
+                    options.control(), Instant.ofEpochMilli(run.startedAt()), resources.workingDirectory(),
+                    delegates, initial.contextWindow()));
             return loop.run(initial);
         } finally {
             skills.close();
-            options.storage().writeRunSetting(setting.jobId(), setting.runId(),
-                    setting.toStored(System.currentTimeMillis()));
-            options.storage().endRun(setting.jobId(), setting.runId());
+            options.storage().writeRunSetting(run.jobId(), run.runId(), setting.toStored(System.currentTimeMillis()));
+            options.storage().endRun(run.jobId(), run.runId());
         }
     }
 
-    private static EventPayload.InitializeRuntime.InteractiveToolCall interactiveCall(RunSetting setting) {
-        RunInput.InteractiveToolCallResult r = setting.input() == null ? null
-                : setting.input().interactiveToolCallResult();
+    private static EventPayload.InitializeRuntime.InteractiveToolCall interactiveCall(RunSpec run) {
+        RunInput.InteractiveToolCallResult r = run.input() == null ? null : run.input().interactiveToolCallResult();
         return r == null ? null
                 : new EventPayload.InitializeRuntime.InteractiveToolCall(r.toolName(), r.toolCallId(), r.text());
     }
 
-    private Checkpoint initialCheckpoint(RunSetting setting, ExpertConfig expert, Checkpoint given) {
+    private Checkpoint initialCheckpoint(RunSpec run, ExpertConfig expert, Checkpoint given) {
         if (given != null) {
-            return given.toBuilder().id(Ids.next()).runId(setting.runId()).jobId(setting.jobId())
+            return given.toBuilder().id(Ids.next()).runId(run.runId()).jobId(run.jobId())
                     .stepNumber(given.stepNumber() + 1).messageRef(null).build();
         }
-        Long window = ModelCatalog.contextWindow(setting.providerConfig().providerName(), setting.model());
-        return Checkpoint.builder().id(Ids.next()).jobId(setting.jobId()).runId(setting.runId())
+        Long window = ModelCatalog.contextWindow(settings.providerConfig().providerName(), settings.model());
+        return Checkpoint.builder().id(Ids.next()).jobId(run.jobId()).runId(run.runId())
                 .status(CheckpointStatus.INIT).stepNumber(1).messages(List.of())
                 .expert(new ExpertRef(expert.key(), expert.name(), expert.version())).usage(Usage.ZERO)
                 .contextWindow(window).contextWindowUsage(window == null ? null : 0.0).build();
     }
 
-    private void emitRuntime(RunSetting setting, EventPayload.Runtime payload) {
-        emitter.emit(new Event(Ids.next(), null, System.currentTimeMillis(), setting.jobId(), setting.runId(), null,
+    private void emitRuntime(RunSpec run, EventPayload.Runtime payload) {
+        emitter.emit(new Event(Ids.next(), null, System.currentTimeMillis(), run.jobId(), run.runId(), null,
                 payload));
-    }
-
-    // ---------------------------------------------------------------- delegation (docs/runtime.md §10)
-
-    private RunSetting childSetting(RunSetting parent, DelegationTarget target) {
-        return parent.forRun(Ids.next(), target.expert().key(), RunInput.text(target.query()),
-                System.currentTimeMillis());
-    }
-
-    private Checkpoint childCheckpoint(RunSetting child, Checkpoint parentStop, DelegationTarget target) {
-        return Checkpoint.builder().id(Ids.next()).jobId(child.jobId()).runId(child.runId())
-                .status(CheckpointStatus.INIT).stepNumber(parentStop.stepNumber()).messages(List.of())
-                .expert(target.expert())
-                .delegatedBy(new DelegatedBy(parentStop.expert(), target.toolCallId(), target.toolName(),
-                        parentStop.id(), parentStop.runId()))
-                .usage(parentStop.usage()).contextWindow(parentStop.contextWindow())
-                .contextWindowUsage(parentStop.contextWindowUsage()).build();
-    }
-
-    private static String resultText(Checkpoint child) {
-        List<Message> messages = child.messagesOrEmpty();
-        if (!messages.isEmpty() && messages.getLast() instanceof Message.ExpertMessage e) {
-            for (MessagePart.ExpertContent c : e.contents()) {
-                if (c instanceof MessagePart.TextPart t) {
-                    return t.text();
-                }
-            }
-        }
-        log().warn("Delegate {} finished without a text result; returning an empty result", child.expert().key());
-        return "";
-    }
-
-    private RunSetting returnSetting(RunSetting current, Checkpoint child, Checkpoint parent) {
-        DelegatedBy by = child.delegatedBy();
-        return current.forRun(Ids.next(), parent.expert().key(), RunInput.answer(
-                new RunInput.InteractiveToolCallResult(by.toolCallId(), by.toolName(),
-                        "delegate/" + child.expert().key(), resultText(child))), System.currentTimeMillis());
-    }
-
-    private Checkpoint returnCheckpoint(RunSetting next, Checkpoint child, Checkpoint parent) {
-        return parent.toBuilder().runId(next.runId()).stepNumber(child.stepNumber()).usage(child.usage())
-                .delegateTo(null).build();
-    }
-
-    /**
-     * docs/runtime.md §10.3: children run concurrently on virtual threads, each as its own chain; results are collected
-     * in delegation order.
-     */
-    private ParallelReturn runInParallel(RunSetting parentSetting, Checkpoint parentStop) {
-        List<DelegationTarget> targets = parentStop.delegateTo();
-        List<ChildOutcome> outcomes = new ArrayList<>(targets.size());
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Checkpoint>> futures = new ArrayList<>();
-            for (DelegationTarget t : targets) {
-                RunSetting child = childSetting(parentSetting, t);
-                Checkpoint start = childCheckpoint(child, parentStop, t).toBuilder().usage(Usage.ZERO).build();
-                futures.add(pool.submit(() -> loop(child, start, parentStop.id())));
-            }
-            for (int i = 0; i < futures.size(); i++) {
-                outcomes.add(outcome(targets.get(i), futures.get(i)));
-            }
-        }
-        if (options.control().isCancelled()) {
-            return new ParallelReturn.Cancelled();
-        }
-        int maxStep = parentStop.stepNumber();
-        Usage usage = parentStop.usage();
-        for (ChildOutcome o : outcomes) {
-            if (o.result() != null) {
-                maxStep = Math.max(maxStep, o.result().stepNumber());
-                usage = usage.plus(o.result().usage());
-            }
-        }
-        for (ChildOutcome o : outcomes) {
-            if (o.failure() != null) {
-                return new ParallelReturn.Failed(stopParent(parentSetting, parentStop, outcomes, maxStep, usage,
-                        RunError.of("DelegationFailed", o.failure())));
-            }
-        }
-        List<ToolResult> partial = new ArrayList<>(parentStop.partialToolResults() == null ? List.of()
-                : parentStop.partialToolResults());
-        for (int i = 1; i < outcomes.size(); i++) {
-            partial.add(outcomes.get(i).toolResult());
-        }
-        List<String> resolved = targets.subList(1, targets.size()).stream().map(DelegationTarget::toolCallId).toList();
-        List<ToolCall> pending = parentStop.pendingToolCalls() == null ? List.of()
-                : parentStop.pendingToolCalls().stream().filter(c -> !resolved.contains(c.id())).toList();
-        ToolResult first = outcomes.getFirst().toolResult();
-        RunInput answer = RunInput.answer(new RunInput.InteractiveToolCallResult(first.id(), first.toolName(),
-                first.skillName(), ((MessagePart.TextPart) first.result().getFirst()).text()));
-        synchronized (this) {
-            job = job.withProgress(Math.max(job.totalSteps(), maxStep), cost.usage(), cost.estimate());
-        }
-        return new ParallelReturn.Resume(parentStop.toBuilder().status(CheckpointStatus.STOPPED_BY_DELEGATE)
-                .stepNumber(maxStep).usage(usage).delegateTo(null).pendingToolCalls(pending.isEmpty() ? null : pending)
-                .partialToolResults(partial).build(), answer);
-    }
-
-    /** What one parallel child came back with: its final checkpoint, or why it did not complete. */
-    private record ChildOutcome(DelegationTarget target, Checkpoint result, String failure) {
-        /** The answer to the parent's delegate call: the child's final text, or the failure. */
-        ToolResult toolResult() {
-            return new ToolResult(target.toolCallId(), "delegate/" + target.expert().key(), target.toolName(),
-                    List.of(new MessagePart.TextPart(Ids.next(), failure == null ? resultText(result) : failure)));
-        }
-    }
-
-    private ChildOutcome outcome(DelegationTarget target, Future<Checkpoint> future) {
-        String key = target.expert().key();
-        try {
-            Checkpoint result = future.get();
-            return result.status() == CheckpointStatus.COMPLETED ? new ChildOutcome(target, result, null)
-                    : new ChildOutcome(target, result, "Delegate " + key + " stopped with status "
-                            + result.status().wire());
-        } catch (ExecutionException e) {
-            // Storage failures stay fatal for the whole job (docs/storage.md §3); anything else the child threw
-            // (a skill that would not start, a bad delegation) is that child's failure, reported to its parent.
-            if (e.getCause() instanceof java.io.UncheckedIOException io) {
-                throw io;
-            }
-            String message = e.getCause().getMessage() == null ? e.getCause().toString() : e.getCause().getMessage();
-            log().warn("Delegate {} failed: {}", key, message);
-            return new ChildOutcome(target, null, "Delegate " + key + " failed: " + message);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for delegates", e);
-        }
-    }
-
-    /**
-     * Ends the parent with {@code DelegationFailed} in a run segment of its own. Its history answers every call of
-     * the delegating batch (children's texts or failures, and calls that never ran), so a later {@code --continue}
-     * sends the provider a valid conversation.
-     */
-    private Checkpoint stopParent(RunSetting parentSetting, Checkpoint parentStop, List<ChildOutcome> outcomes,
-                                  int maxStep, Usage usage, RunError error) {
-        RunSetting s = parentSetting.forRun(Ids.next(), parentStop.expert().key(), null, System.currentTimeMillis());
-        int step = maxStep + 1;
-        List<ToolResult> results = new ArrayList<>(parentStop.partialToolResults() == null ? List.of()
-                : parentStop.partialToolResults());
-        outcomes.forEach(o -> results.add(o.toolResult()));
-        for (ToolCall notRun : parentStop.pendingToolCalls() == null ? List.<ToolCall>of()
-                : parentStop.pendingToolCalls()) {
-            results.add(new ToolResult(notRun.id(), notRun.skillName(), notRun.toolName(), List.of(
-                    new MessagePart.TextPart(Ids.next(), "Not executed: " + error.message()))));
-        }
-        List<MessagePart.ToolResultPart> parts = new ArrayList<>(results.size());
-        for (ToolResult r : results) {
-            parts.add(new MessagePart.ToolResultPart(Ids.next(), r.id(), r.toolName(), r.result(), r.isError()));
-        }
-        Message.ToolMessage answers = new Message.ToolMessage(Ids.next(), parts, null);
-        Checkpoint initial = parentStop.toBuilder().id(Ids.next()).runId(s.runId()).stepNumber(step).usage(usage)
-                .delegateTo(null).messageRef(null).build();
-        Checkpoint stopped = initial.toBuilder().status(CheckpointStatus.STOPPED_BY_ERROR).error(error)
-                .pendingToolCalls(null).partialToolResults(null).build().withMessagesAppended(List.of(answers));
-        long now = System.currentTimeMillis();
-        options.storage().beginRun(s.jobId(), s.runId(), parentStop);
-        try {
-            options.storage().writeRunSetting(s.jobId(), s.runId(), s.toStored(now));
-            emitState(s, initial, new EventPayload.StartRun(initial, List.of()));
-            io.perstack.core.model.Step done = io.perstack.core.model.Step.start(step, now)
-                    .withNewMessages(List.of(answers)).withToolResults(results).finished(System.currentTimeMillis());
-            emitState(s, stopped, new EventPayload.StopRunByError(stopped, done, error));
-        } finally {
-            options.storage().endRun(s.jobId(), s.runId());
-        }
-        progress(stopped);
-        return stopped;
-    }
-
-    private void emitState(RunSetting s, Checkpoint c, EventPayload.State payload) {
-        emitter.emit(new Event(Ids.next(), c.expert().key(), System.currentTimeMillis(), s.jobId(), s.runId(),
-                c.stepNumber(), payload));
     }
 
     // ---------------------------------------------------------------- job record

@@ -17,11 +17,12 @@ public final class Perstack {
      * {@code stoppedByError}.
      */
     public static Checkpoint run(RunSetting setting, Checkpoint checkpoint, RunOptions options) {
-        try (JobLock _ = options.storage().lockJob(setting.jobId())) {
-            Job existing = options.storage().readJob(setting.jobId()).orElse(null);
+        String jobId = setting.run().jobId();
+        try (JobLock _ = options.storage().lockJob(jobId)) {
+            Job existing = options.storage().readJob(jobId).orElse(null);
             JobRunner runner = new JobRunner(setting, options, existing);
             try {
-                return runner.run(setting, checkpoint);
+                return runner.run(checkpoint);
             } catch (RuntimeException e) {
                 // A cancelled job keeps status "running" at its last checkpoint (docs/runtime.md §16), even when the
                 // interrupted work fails on its way out.

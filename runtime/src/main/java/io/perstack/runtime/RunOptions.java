@@ -20,7 +20,7 @@ import java.util.function.Function;
  * @param storage        history storage (the CLI uses the filesystem storage)
  * @param listeners      receive every event in emission order
  * @param control        cancellation and the optional continue hook
- * @param llm            creates the provider client for a setting (once per job); {@code null} for the provider
+ * @param llm            creates the provider client for a job's settings (once per job); {@code null} for the provider
  *                       named by the setting
  * @param maskedEnvFiles env files loaded for this invocation; file tools refuse them
  * @param storageRoot    the storage root, refused by file tools when it lies inside the workspace
@@ -35,7 +35,7 @@ import java.util.function.Function;
  * @param lockedPackages exact package versions recorded in {@code perstack.lock}, by the skill's package spec
  */
 public record RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
-                         Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
+                         Function<JobSettings, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
                          Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools,
                          List<Path> startupFiles, boolean requireLimits, Map<String, String> lockedPackages) {
     public RunOptions {
@@ -50,7 +50,7 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
 
     /** Without package versions from a lockfile. */
     public RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
-                      Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
+                      Function<JobSettings, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
                       Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools,
                       List<Path> startupFiles, boolean requireLimits) {
         this(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools, startupFiles, requireLimits,
@@ -59,14 +59,14 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
 
     /** Without start-up files beyond the workspace's own. */
     public RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
-                      Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
+                      Function<JobSettings, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot,
                       Function<ExpertConfig, Map<String, List<ToolDefinition>>> lockedTools) {
         this(storage, listeners, control, llm, maskedEnvFiles, storageRoot, lockedTools, List.of(), false);
     }
 
     /** Without a lockfile: every skill's tools come from its server. */
     public RunOptions(Storage storage, List<RunListener> listeners, RunControl control,
-                      Function<RunSetting, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot) {
+                      Function<JobSettings, LlmClient> llm, List<Path> maskedEnvFiles, Path storageRoot) {
         this(storage, listeners, control, llm, maskedEnvFiles, storageRoot, null);
     }
 
@@ -90,8 +90,7 @@ public record RunOptions(Storage storage, List<RunListener> listeners, RunContro
      * Clients from each setting's provider config, shared by the jobs run with these options (and their
      * {@link #withControl} copies). The pool holds no threads: its idle connections expire, and go with the options.
      */
-    private static Function<RunSetting, LlmClient> providerClients(Providers providers) {
-        return setting -> providers.create(ProviderSettings.resolve(setting.providerConfig(), setting.env()),
-                setting.proxyUrl());
+    private static Function<JobSettings, LlmClient> providerClients(Providers providers) {
+        return job -> providers.create(ProviderSettings.resolve(job.providerConfig(), job.env()), job.proxyUrl());
     }
 }

@@ -9,46 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one run segment needs (docs/runtime.md §2). {@code env} is the merged environment and lives in memory
- * only; {@link #toStored()} is the secret-free form written to {@code run-setting.json}.
+ * One run segment of a job (docs/runtime.md §2): the job-wide {@link JobSettings} and this segment's {@link RunSpec}.
+ * {@link #toStored(long)} is the secret-free form written to {@code run-setting.json} (docs/storage.md §6).
  */
-public record RunSetting(
-        String model,
-        ProviderConfig providerConfig,
-        String jobId,
-        String runId,
-        String expertKey,
-        RunInput input,
-        Map<String, ExpertConfig> experts,
-        ReasoningBudget reasoningBudget,
-        int maxSteps,
-        int maxRetries,
-        long timeout,
-        String perstackApiBaseUrl,
-        String perstackApiKey,
-        List<String> perstackBaseSkillCommand,
-        Map<String, String> env,
-        String proxyUrl,
-        boolean verbose,
-        long startedAt,
-        long updatedAt,
-        String runtime,
-        Path workspace,
-        List<String> extraEnvNames,
-        Double maxCostUsd,
-        int toolResultMaxBytes,
-        Map<String, PerstackConfig.Price> pricing) {
-
-    public static final int DEFAULT_MAX_STEPS = 100;
-    public static final int DEFAULT_MAX_RETRIES = 5;
-    public static final long DEFAULT_TIMEOUT = 300_000;
-    public static final int DEFAULT_TOOL_RESULT_MAX_BYTES = 262_144;
+public record RunSetting(JobSettings job, RunSpec run) {
 
     public RunSetting {
-        experts = experts == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(experts));
-        env = env == null ? Map.of() : Map.copyOf(env);
-        extraEnvNames = extraEnvNames == null ? List.of() : List.copyOf(extraEnvNames);
-        pricing = pricing == null ? Map.of() : Map.copyOf(pricing);
+        java.util.Objects.requireNonNull(job, "job");
+        java.util.Objects.requireNonNull(run, "run");
     }
 
     /**
@@ -69,9 +37,9 @@ public record RunSetting(
         private RunInput input;
         private Map<String, ExpertConfig> experts;
         private ReasoningBudget reasoningBudget = ReasoningBudget.LOW;
-        private int maxSteps = DEFAULT_MAX_STEPS;
-        private int maxRetries = DEFAULT_MAX_RETRIES;
-        private long timeout = DEFAULT_TIMEOUT;
+        private int maxSteps = JobSettings.DEFAULT_MAX_STEPS;
+        private int maxRetries = JobSettings.DEFAULT_MAX_RETRIES;
+        private long timeout = JobSettings.DEFAULT_TIMEOUT;
         private String perstackApiBaseUrl = "https://api.perstack.ai";
         private String perstackApiKey;
         private List<String> perstackBaseSkillCommand;
@@ -82,7 +50,7 @@ public record RunSetting(
         private Path workspace = Path.of("");
         private List<String> extraEnvNames = List.of();
         private Double maxCostUsd;
-        private int toolResultMaxBytes = DEFAULT_TOOL_RESULT_MAX_BYTES;
+        private int toolResultMaxBytes = JobSettings.DEFAULT_TOOL_RESULT_MAX_BYTES;
         private Map<String, PerstackConfig.Price> pricing = Map.of();
 
         private Builder() {}
@@ -150,39 +118,27 @@ public record RunSetting(
             if (expertKey == null || input == null || experts == null) {
                 throw new IllegalStateException("expertKey, input and experts are required");
             }
-            long now = System.currentTimeMillis();
-            return new RunSetting(model, providerConfig, jobId, io.perstack.core.id.Ids.next(), expertKey, input,
-                    experts, reasoningBudget, maxSteps, maxRetries, timeout, perstackApiBaseUrl, perstackApiKey,
-                    perstackBaseSkillCommand, env, proxyUrl, verbose, now, now, runtime,
-                    workspace.toAbsolutePath().normalize(), extraEnvNames, maxCostUsd, toolResultMaxBytes, pricing);
+            JobSettings job = new JobSettings(model, providerConfig, experts, reasoningBudget, maxSteps, maxRetries,
+                    timeout, perstackApiBaseUrl, perstackApiKey, perstackBaseSkillCommand, env, proxyUrl, verbose,
+                    runtime, workspace.toAbsolutePath().normalize(), extraEnvNames, maxCostUsd, toolResultMaxBytes,
+                    pricing);
+            return new RunSetting(job, new RunSpec(jobId, io.perstack.core.id.Ids.next(), expertKey, input,
+                    System.currentTimeMillis()));
         }
-    }
-
-    /** The same setting for the next run segment of the job. */
-    public RunSetting forRun(String newRunId, String newExpertKey, RunInput newInput, long now) {
-        return new RunSetting(model, providerConfig, jobId, newRunId, newExpertKey, newInput, experts,
-                reasoningBudget, maxSteps, maxRetries, timeout, perstackApiBaseUrl, perstackApiKey,
-                perstackBaseSkillCommand, env, proxyUrl, verbose, now, now, runtime, workspace, extraEnvNames,
-                maxCostUsd, toolResultMaxBytes, pricing);
-    }
-
-    public RunSetting withJobId(String id) {
-        return new RunSetting(model, providerConfig, id, runId, expertKey, input, experts, reasoningBudget, maxSteps,
-                maxRetries, timeout, perstackApiBaseUrl, perstackApiKey, perstackBaseSkillCommand, env, proxyUrl,
-                verbose, startedAt, updatedAt, runtime, workspace, extraEnvNames, maxCostUsd, toolResultMaxBytes,
-                pricing);
     }
 
     /** The stored form of docs/storage.md §6: no credential, header value or environment value. */
     public Stored toStored(long now) {
-        ProviderConfig.Setting s = providerConfig.setting();
-        StoredProvider provider = new StoredProvider(providerConfig.providerName(), s.baseUrl(), s.organization(),
-                s.project(), s.name(), s.resourceName(), s.apiVersion(), s.useDeploymentBasedUrls(), s.region(),
-                s.location(), s.headers().isEmpty() ? null : s.headers().keySet().stream().sorted().toList());
-        return new Stored(model, provider, jobId, runId, expertKey, input, experts, reasoningBudget.toString(),
-                maxSteps, maxRetries, timeout, perstackApiBaseUrl, perstackBaseSkillCommand,
-                extraEnvNames.stream().sorted().toList(), redactUserInfo(proxyUrl), verbose, startedAt, now, runtime,
-                workspace == null ? null : workspace.toString(), maxCostUsd, toolResultMaxBytes);
+        ProviderConfig.Setting s = job.providerConfig().setting();
+        StoredProvider provider = new StoredProvider(job.providerConfig().providerName(), s.baseUrl(),
+                s.organization(), s.project(), s.name(), s.resourceName(), s.apiVersion(), s.useDeploymentBasedUrls(),
+                s.region(), s.location(), s.headers().isEmpty() ? null : s.headers().keySet().stream().sorted().toList());
+        return new Stored(job.model(), provider, run.jobId(), run.runId(), run.expertKey(), run.input(),
+                job.experts(), job.reasoningBudget().toString(), job.maxSteps(), job.maxRetries(), job.timeout(),
+                job.perstackApiBaseUrl(), job.perstackBaseSkillCommand(), job.extraEnvNames().stream().sorted().toList(),
+                redactUserInfo(job.proxyUrl()), job.verbose(), run.startedAt(), now, job.runtime(),
+                job.workspace() == null ? null : job.workspace().toString(), job.maxCostUsd(),
+                job.toolResultMaxBytes());
     }
 
     static String redactUserInfo(String url) {

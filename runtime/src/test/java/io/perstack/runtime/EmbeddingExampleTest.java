@@ -117,7 +117,7 @@ class EmbeddingExampleTest {
             assertThat(last.stepNumber()).isEqualTo(3);
             assertThat(last.status()).isEqualTo(CheckpointStatus.PROCEEDING);
             assertThat(server.requests()).hasSize(2);
-            assertThat(storage.readJob(setting.jobId()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(storage.readJob(setting.run().jobId()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
         }
     }
 }

@@ -84,10 +84,10 @@ class JobRecordTest {
         experts.put("coordinator", new ExpertConfig("coordinator", "coordinator", "1.0.0", null, "Coordinates",
                 "Work.", delegates, List.of(), null, List.of(), null, null));
         long now = System.currentTimeMillis();
-        return new RunSetting("test-model", ProviderConfig.DEFAULT, jobId, Ids.next(), "coordinator",
-                RunInput.text("go"), experts, ReasoningBudget.LOW, 50, 0, 60_000, null, null, null, Map.of(), null,
-                false, now, now, "local", temp.resolve("workspace"), List.of(), null,
-                RunSetting.DEFAULT_TOOL_RESULT_MAX_BYTES, Map.of("test-model", PRICE));
+        return new RunSetting(new JobSettings("test-model", ProviderConfig.DEFAULT, experts, ReasoningBudget.LOW, 50,
+                0, 60_000, null, null, null, Map.of(), null, false, "local", temp.resolve("workspace"), List.of(), null,
+                JobSettings.DEFAULT_TOOL_RESULT_MAX_BYTES, Map.of("test-model", PRICE)),
+                new RunSpec(jobId, Ids.next(), "coordinator", RunInput.text("go"), now));
     }
 
     private RunOptions options(LlmClient model, RunListener listener) {
@@ -137,8 +137,8 @@ class JobRecordTest {
 
         // --resume-from the step-1 checkpoint: two more generations, the branch ends at step 3.
         Checkpoint step1 = storage.readCheckpoint(jobId, checkpoints.getFirst().id());
-        RunSetting branch = setting(jobId, List.of()).forRun(Ids.next(), "coordinator", RunInput.text("again"),
-                System.currentTimeMillis());
+        RunSetting base = setting(jobId, List.of());
+        RunSetting branch = new RunSetting(base.job(), base.run().next("coordinator", RunInput.text("again")));
         Checkpoint end = Perstack.run(branch, step1, options(new ToolLoopModel(1), e -> { }));
 
         assertThat(end.status()).isEqualTo(CheckpointStatus.COMPLETED);
@@ -169,8 +169,8 @@ class JobRecordTest {
     void aContinuationThatFailsBeforeItsFirstStepStillMarksTheJobStoppedByError() {
         String jobId = Ids.next();
         Checkpoint first = Perstack.run(setting(jobId, List.of()), null, options(new ToolLoopModel(0), e -> { }));
-        RunSetting broken = setting(jobId, List.of("ghost")).forRun(Ids.next(), "coordinator", RunInput.text("more"),
-                System.currentTimeMillis());
+        RunSetting ghost = setting(jobId, List.of("ghost"));
+        RunSetting broken = new RunSetting(ghost.job(), ghost.run().next("coordinator", RunInput.text("more")));
 
         assertThatThrownBy(() -> Perstack.run(broken, storage.readCheckpoint(jobId, first.id()),
                 options(new ToolLoopModel(0), e -> { })));

@@ -4,7 +4,7 @@ import io.perstack.core.model.Message;
 import io.perstack.llm.GenerationOutcome;
 import io.perstack.llm.GenerationRequest;
 import io.perstack.runtime.cost.CostMeter;
-import io.perstack.runtime.RunSetting;
+import io.perstack.runtime.JobSettings;
 import io.perstack.skills.SkillSet;
 import io.perstack.llm.LlmClient;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.util.List;
  * same history (see EarlyGeneration), and adds what a generation used to the job's cost meter.
  */
 final class Generator {
-    private final RunSetting setting;
+    private final JobSettings setting;
     private final SkillSet skills;
     private final LlmClient llm;
     private final CostMeter cost;
@@ -24,7 +24,7 @@ final class Generator {
     private boolean generatedBefore;
     private EarlyGeneration early;
 
-    Generator(RunSetting setting, SkillSet skills, LlmClient llm, CostMeter cost, RunControl control) {
+    Generator(JobSettings setting, SkillSet skills, LlmClient llm, CostMeter cost, RunControl control) {
         this.setting = setting;
         this.skills = skills;
         this.llm = llm;

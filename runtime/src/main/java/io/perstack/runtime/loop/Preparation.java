@@ -20,7 +20,7 @@ final class Preparation {
      * gets it as the result of its pending call; any other continuation gets the query as a new user message.
      */
     static StartRun init(RunLoop.Context ctx, Checkpoint checkpoint) {
-        RunInput input = ctx.setting().input();
+        RunInput input = ctx.setting().run().input();
         CheckpointStatus status = checkpoint.status();
         if (status == CheckpointStatus.INIT) {
             requireText(input);

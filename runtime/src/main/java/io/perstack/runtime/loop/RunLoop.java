@@ -70,15 +70,15 @@ public final class RunLoop {
 
     public RunLoop(Context ctx) {
         this.ctx = ctx;
-        this.retries = new RetryPolicy(ctx.setting().maxRetries());
-        this.generator = new Generator(ctx.setting(), ctx.skills(), ctx.llm(), ctx.cost(), ctx.control());
+        this.retries = new RetryPolicy(ctx.setting().job().maxRetries());
+        this.generator = new Generator(ctx.setting().job(), ctx.skills(), ctx.llm(), ctx.cost(), ctx.control());
     }
 
     /** Runs until a terminal event, cancellation or the continue hook says stop; returns the last checkpoint. */
     public Checkpoint run(Checkpoint initial) {
         current = new LoopState(initial, Step.start(initial.stepNumber(), now()));
         toolContext = new ToolCallContext(initial.todos());
-        tools = new ToolDispatcher(ctx.skills(), toolContext, ctx.setting().toolResultMaxBytes());
+        tools = new ToolDispatcher(ctx.skills(), toolContext, ctx.setting().job().toolResultMaxBytes());
         ctx.control().enter();
         try {
             Phase phase = Phase.INIT;
@@ -121,7 +121,7 @@ public final class RunLoop {
             case CALLING_INTERACTIVE_TOOL -> produced(Checkpoints.stoppedForAnswer(current, toolContext.todos(), now()));
             case CALLING_DELEGATE -> produced(delegate());
             case FINISHING_STEP -> produced(Checkpoints.finishedStep(current, toolContext.todos(),
-                    ctx.setting().maxSteps(), now()));
+                    ctx.setting().job().maxSteps(), now()));
             case STOPPED -> throw new IllegalStateException("The run has already stopped");
         };
     }
@@ -148,7 +148,7 @@ public final class RunLoop {
         if (budgetReached()) {
             return Optional.of(produced(stopByError(new RunError("BudgetExceeded", String.format(
                     java.util.Locale.ROOT, "Estimated job cost $%.4f reached the budget of $%s",
-                    ctx.cost().estimate(), plain(ctx.setting().maxCostUsd())), null, false))));
+                    ctx.cost().estimate(), plain(ctx.setting().job().maxCostUsd())), null, false))));
         }
         Duration wait = owedWait;
         owedWait = Duration.ZERO;
@@ -159,7 +159,7 @@ public final class RunLoop {
     }
 
     private boolean budgetReached() {
-        Double budget = ctx.setting().maxCostUsd();
+        Double budget = ctx.setting().job().maxCostUsd();
         Double spent = ctx.cost().estimate();
         return budget != null && spent != null && spent >= budget;
     }
@@ -223,7 +223,7 @@ public final class RunLoop {
         String reasonText = Json.write(reason);
         owedWait = RetryPolicy.delay(retried + 1, error.retryAfter());
         ctx.emitter().notice(new RunNotice.RetryScheduled(checkpoint().jobId(), checkpoint().runId(),
-                ctx.setting().expertKey(), retried + 1, retries.maxRetries(), owedWait, name, error.message(),
+                ctx.setting().run().expertKey(), retried + 1, retries.maxRetries(), owedWait, name, error.message(),
                 error.statusCode()));
         return new Retry(reasonText, Reducer.concat(messagesBeforeReason, List.of(Messages.user(reasonText))), null,
                 null, Usage.ZERO);
@@ -351,8 +351,8 @@ public final class RunLoop {
     }
 
     private Event event(EventPayload payload) {
-        return new Event(Ids.next(), checkpoint().expert().key(), now(), ctx.setting().jobId(),
-                ctx.setting().runId(), checkpoint().stepNumber(), payload);
+        return new Event(Ids.next(), checkpoint().expert().key(), now(), ctx.setting().run().jobId(),
+                ctx.setting().run().runId(), checkpoint().stepNumber(), payload);
     }
 
     private void emitStreaming(EventPayload.Streaming payload) {

@@ -158,14 +158,14 @@ final class LoopFixture {
 
     /** A fresh run segment's checkpoint (docs/runtime.md §4). */
     static Checkpoint fresh(RunSetting s) {
-        return Checkpoint.builder().id(Ids.next()).jobId(s.jobId()).runId(s.runId()).status(CheckpointStatus.INIT)
+        return Checkpoint.builder().id(Ids.next()).jobId(s.run().jobId()).runId(s.run().runId()).status(CheckpointStatus.INIT)
                 .stepNumber(1).messages(List.of()).expert(WORKER).usage(Usage.ZERO).contextWindow(200_000L)
                 .contextWindowUsage(0.0).build();
     }
 
     /** How the job loop continues from {@code stopped}: a copy with a new id and the next step number. */
     static Checkpoint continuing(RunSetting s, Checkpoint stopped) {
-        return stopped.toBuilder().id(Ids.next()).runId(s.runId()).stepNumber(stopped.stepNumber() + 1).build();
+        return stopped.toBuilder().id(Ids.next()).runId(s.run().runId()).stepNumber(stopped.stepNumber() + 1).build();
     }
 
     Checkpoint run(ScriptedLlm llm) {
@@ -186,7 +186,7 @@ final class LoopFixture {
             }
         };
         Emitter emitter = new Emitter(storage, List.of(listener));
-        RunLoop loop = new RunLoop(new RunLoop.Context(s, s.experts().get(s.expertKey()), SkillSet.of(skills), llm,
+        RunLoop loop = new RunLoop(new RunLoop.Context(s, s.job().experts().get(s.run().expertKey()), SkillSet.of(skills), llm,
                 emitter, cost, control, Instant.EPOCH, "/workspace",
                 List.of(new Instruction.DelegateInfo("child", "The child")), 200_000L));
         return loop.run(initial);

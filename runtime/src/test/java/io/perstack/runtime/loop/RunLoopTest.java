@@ -194,8 +194,8 @@ class RunLoopTest {
         Checkpoint stopped = loop.run(new ScriptedLlm(toolCall("ask_1", "ask", args("q", "Which colour?"))));
         loop.events.clear();
         RunSetting first = loop.setting();
-        RunSetting resumed = first.forRun("resumed-run", "worker", RunInput.answer(
-                new RunInput.InteractiveToolCallResult("ask_1", "ask", "human", "Blue")), 0);
+        RunSetting resumed = new RunSetting(first.job(), first.run().next("resumed-run", "worker", RunInput.answer(
+                new RunInput.InteractiveToolCallResult("ask_1", "ask", "human", "Blue")), 0));
         ScriptedLlm llm = new ScriptedLlm(text("Blue it is"));
 
         Checkpoint last = loop.run(resumed, LoopFixture.continuing(resumed, stopped), llm);
@@ -234,8 +234,9 @@ class RunLoopTest {
         loop.with(LoopFixture.base("{}"), LoopFixture.child());
         Checkpoint stopped = loop.run(new ScriptedLlm(toolCall("d1", "child", args("query", "Part one"))));
         loop.events.clear();
-        RunSetting back = loop.setting().forRun("parent-again", "worker", RunInput.answer(
-                new RunInput.InteractiveToolCallResult("d1", "child", "delegate/child", "Child says hi")), 0);
+        RunSetting parent = loop.setting();
+        RunSetting back = new RunSetting(parent.job(), parent.run().next("parent-again", "worker", RunInput.answer(
+                new RunInput.InteractiveToolCallResult("d1", "child", "delegate/child", "Child says hi")), 0));
         ScriptedLlm llm = new ScriptedLlm(text("Parent done"));
 
         Checkpoint last = loop.run(back, LoopFixture.continuing(back, stopped), llm);

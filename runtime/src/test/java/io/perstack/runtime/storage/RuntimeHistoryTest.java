@@ -23,7 +23,9 @@ import io.perstack.llm.LlmClient;
 import io.perstack.runtime.Perstack;
 import io.perstack.runtime.RunInput;
 import io.perstack.runtime.RunOptions;
+import io.perstack.runtime.JobSettings;
 import io.perstack.runtime.RunSetting;
+import io.perstack.runtime.RunSpec;
 import io.perstack.runtime.event.JsonLinesWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -101,10 +103,10 @@ class RuntimeHistoryTest {
         experts.put("a", expert("a", List.of()));
         experts.put("b", expert("b", List.of()));
         long now = System.currentTimeMillis();
-        return new RunSetting("test-model", ProviderConfig.DEFAULT, jobId, Ids.next(), "coordinator",
-                RunInput.text(query), experts, ReasoningBudget.LOW, 50, 0, 60_000, null, null, null, Map.of(), null,
-                false, now, now, "local", temp.resolve("workspace"), List.of(), null,
-                RunSetting.DEFAULT_TOOL_RESULT_MAX_BYTES, Map.of());
+        return new RunSetting(new JobSettings("test-model", ProviderConfig.DEFAULT, experts, ReasoningBudget.LOW, 50,
+                0, 60_000, null, null, null, Map.of(), null, false, "local", temp.resolve("workspace"), List.of(), null,
+                JobSettings.DEFAULT_TOOL_RESULT_MAX_BYTES, Map.of()),
+                new RunSpec(jobId, Ids.next(), "coordinator", RunInput.text(query), now));
     }
 
     @Test
@@ -119,9 +121,9 @@ class RuntimeHistoryTest {
 
         Checkpoint first = Perstack.run(setting(jobId, "delegate in parallel"), null, options);
         assertThat(first.status()).isEqualTo(CheckpointStatus.COMPLETED);
-        Checkpoint again = Perstack.run(setting(jobId, "unused").forRun(Ids.next(), "coordinator",
-                RunInput.text("delegate once more"), System.currentTimeMillis()), storage.readCheckpoint(jobId,
-                first.id()), options);
+        RunSetting unused = setting(jobId, "unused");
+        Checkpoint again = Perstack.run(new RunSetting(unused.job(), unused.run().next("coordinator",
+                RunInput.text("delegate once more"))), storage.readCheckpoint(jobId, first.id()), options);
         assertThat(again.status()).isEqualTo(CheckpointStatus.COMPLETED);
         assertThat(again.messages().subList(0, first.messages().size())).isEqualTo(first.messages());
 
