@@ -130,13 +130,15 @@ public record RunSetting(JobSettings job, RunSpec run) {
     /** The stored form of docs/storage.md §6: no credential, header value or environment value. */
     public Stored toStored(long now) {
         ProviderConfig.Setting s = job.providerConfig().setting();
+        List<String> headerNames = s.headers().isEmpty() ? null : s.headers().keySet().stream().sorted().toList();
         StoredProvider provider = new StoredProvider(job.providerConfig().providerName(), s.baseUrl(),
                 s.organization(), s.project(), s.name(), s.resourceName(), s.apiVersion(), s.useDeploymentBasedUrls(),
-                s.region(), s.location(), s.headers().isEmpty() ? null : s.headers().keySet().stream().sorted().toList());
+                s.region(), s.location(), headerNames);
         return new Stored(job.model(), provider, run.jobId(), run.runId(), run.expertKey(), run.input(),
                 job.experts(), job.reasoningBudget().toString(), job.maxSteps(), job.maxRetries(), job.timeout(),
-                job.perstackApiBaseUrl(), job.perstackBaseSkillCommand(), job.extraEnvNames().stream().sorted().toList(),
-                redactUserInfo(job.proxyUrl()), job.verbose(), run.startedAt(), now, job.runtime(),
+                job.perstackApiBaseUrl(), job.perstackBaseSkillCommand(),
+                job.extraEnvNames().stream().sorted().toList(), redactUserInfo(job.proxyUrl()), job.verbose(),
+                run.startedAt(), now, job.runtime(),
                 job.workspace() == null ? null : job.workspace().toString(), job.maxCostUsd(),
                 job.toolResultMaxBytes());
     }

@@ -158,7 +158,8 @@ final class LoopFixture {
 
     /** A fresh run segment's checkpoint (docs/runtime.md §4). */
     static Checkpoint fresh(RunSetting s) {
-        return Checkpoint.builder().id(Ids.next()).jobId(s.run().jobId()).runId(s.run().runId()).status(CheckpointStatus.INIT)
+        return Checkpoint.builder().id(Ids.next()).jobId(s.run().jobId()).runId(s.run().runId())
+                .status(CheckpointStatus.INIT)
                 .stepNumber(1).messages(List.of()).expert(WORKER).usage(Usage.ZERO).contextWindow(200_000L)
                 .contextWindowUsage(0.0).build();
     }
