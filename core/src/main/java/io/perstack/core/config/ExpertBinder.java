@@ -98,11 +98,7 @@ final class ExpertBinder {
         Map<String, SkillConfig> skills = new LinkedHashMap<>();
         for (String name : table.keySet()) {
             KeyPath s = at.child(name);
-            if (name.isEmpty()) {
-                fields.problem(s, "Skill name must not be empty");
-            } else if (name.length() > NAME_MAX) {
-                fields.problem(s, "Skill name must be at most " + NAME_MAX + " characters");
-            }
+            checkName(s, "Skill", name);
             TomlTable body = fields.table(table, at, name);
             if (body != null) {
                 SkillConfig skill = skill(name, body, s);
@@ -147,6 +143,15 @@ final class ExpertBinder {
                 : new SkillConfig.McpStreamableHttp(name, description, rule, pick, omit, endpoint, allowedDomains);
     }
 
+    /** A skill's or an interactive tool's own name: not empty, at most {@link #NAME_MAX} characters. */
+    private void checkName(KeyPath at, String what, String name) {
+        if (name.isEmpty()) {
+            fields.problem(at, what + " name must not be empty");
+        } else if (name.length() > NAME_MAX) {
+            fields.problem(at, what + " name must be at most " + NAME_MAX + " characters");
+        }
+    }
+
     private List<String> toolNames(TomlTable t, KeyPath parent, String key) {
         return fields.strings(t, parent, key, LIST_MAX, (at, name) -> {
             if (name.length() > NAME_MAX) {
@@ -186,11 +191,7 @@ final class ExpertBinder {
         Map<String, SkillConfig.InteractiveTool> tools = new LinkedHashMap<>();
         for (String tool : table.keySet()) {
             KeyPath tp = at.child(tool);
-            if (tool.isEmpty()) {
-                fields.problem(tp, "Tool name must not be empty");
-            } else if (tool.length() > NAME_MAX) {
-                fields.problem(tp, "Tool name must be at most " + NAME_MAX + " characters");
-            }
+            checkName(tp, "Tool", tool);
             TomlTable body = fields.table(table, at, tool);
             if (body == null) {
                 continue;

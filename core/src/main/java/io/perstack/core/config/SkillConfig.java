@@ -20,6 +20,11 @@ public sealed interface SkillConfig {
     /** Normalised egress allowlist entries (lower case, no trailing dot); empty when not given. */
     List<String> allowedDomains();
 
+    /** An unmodifiable copy of a list field; an absent list is empty. */
+    private static <T> List<T> copyOrEmpty(List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+
     record McpStdio(String name, String description, String rule, List<String> pick, List<String> omit,
                     String command, String packageName, List<String> args, List<String> requiredEnv,
                     List<String> allowedDomains, boolean lazyInit) implements SkillConfig {
@@ -33,29 +38,29 @@ public sealed interface SkillConfig {
         }
 
         public McpStdio {
-            pick = pick == null ? List.of() : List.copyOf(pick);
-            omit = omit == null ? List.of() : List.copyOf(omit);
-            args = args == null ? List.of() : List.copyOf(args);
-            requiredEnv = requiredEnv == null ? List.of() : List.copyOf(requiredEnv);
-            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+            pick = copyOrEmpty(pick);
+            omit = copyOrEmpty(omit);
+            args = copyOrEmpty(args);
+            requiredEnv = copyOrEmpty(requiredEnv);
+            allowedDomains = copyOrEmpty(allowedDomains);
         }
     }
 
     record McpSse(String name, String description, String rule, List<String> pick, List<String> omit,
                   String endpoint, List<String> allowedDomains) implements SkillConfig {
         public McpSse {
-            pick = pick == null ? List.of() : List.copyOf(pick);
-            omit = omit == null ? List.of() : List.copyOf(omit);
-            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+            pick = copyOrEmpty(pick);
+            omit = copyOrEmpty(omit);
+            allowedDomains = copyOrEmpty(allowedDomains);
         }
     }
 
     record McpStreamableHttp(String name, String description, String rule, List<String> pick, List<String> omit,
                              String endpoint, List<String> allowedDomains) implements SkillConfig {
         public McpStreamableHttp {
-            pick = pick == null ? List.of() : List.copyOf(pick);
-            omit = omit == null ? List.of() : List.copyOf(omit);
-            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+            pick = copyOrEmpty(pick);
+            omit = copyOrEmpty(omit);
+            allowedDomains = copyOrEmpty(allowedDomains);
         }
     }
 

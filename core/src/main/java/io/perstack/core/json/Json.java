@@ -87,41 +87,34 @@ public final class Json {
             """;
 
     public static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(() -> MAPPER.writeValueAsString(value));
     }
 
     public static byte[] writeBytes(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(() -> MAPPER.writeValueAsBytes(value));
     }
 
     /** Two-space indentation with {@code "key": value}, like {@code JSON.stringify(v, null, 2)}. */
     public static String writePretty(Object value) {
-        try {
-            return PRETTY.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(() -> PRETTY.writeValueAsString(value));
     }
 
     public static <T> T read(String json, Class<T> type) {
-        try {
-            return MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(() -> MAPPER.readValue(json, type));
     }
 
     public static JsonNode tree(String json) {
+        return unchecked(() -> MAPPER.readTree(json));
+    }
+
+    /** A Jackson call that cannot fail on well-formed input; its failure is reported unchecked. */
+    private interface JacksonCall<T> {
+        T call() throws JsonProcessingException;
+    }
+
+    private static <T> T unchecked(JacksonCall<T> call) {
         try {
-            return MAPPER.readTree(json);
+            return call.call();
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,6 +14,7 @@ import io.perstack.core.model.MessagePart.ToolResultPart;
 import io.perstack.core.tool.ToolDefinition;
 import io.perstack.llm.GenerationRequest;
 import io.perstack.llm.ProviderError;
+import io.perstack.llm.langchain.ChatMapping;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,18 +161,9 @@ final class MessagesRequest {
         g.writeEndObject();
     }
 
+    /** One part's text as it is (a missing text stays missing), more parts one per line. */
     private static String joinText(List<TextPart> parts) {
-        if (parts.size() == 1) {
-            return parts.getFirst().text();
-        }
-        StringBuilder sb = new StringBuilder();
-        for (TextPart p : parts) {
-            if (!sb.isEmpty()) {
-                sb.append('\n');
-            }
-            sb.append(p.text());
-        }
-        return sb.toString();
+        return parts.size() == 1 ? parts.getFirst().text() : ChatMapping.joinText(parts);
     }
 
     // ---- one message's content blocks, written as comma-separated root values

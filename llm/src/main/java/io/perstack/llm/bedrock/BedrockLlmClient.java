@@ -2,7 +2,6 @@ package io.perstack.llm.bedrock;
 
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.TokenUsage;
 import io.perstack.core.config.ProviderKind;
 import io.perstack.core.model.Usage;
 import io.perstack.llm.GenerationListener;
@@ -16,6 +15,7 @@ import io.perstack.llm.http.Cancellation;
 import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
+import io.perstack.llm.langchain.TokenCounts;
 
 /**
  * Amazon Bedrock through ConverseStream, signed with SigV4. No LangChain4j Bedrock module is available to this
@@ -64,17 +64,8 @@ public final class BedrockLlmClient implements LlmClient {
 
     /** Like Anthropic: cache writes count as input, cache reads are the cached input (docs/providers.md §5). */
     static Usage usage(ChatResponse response) {
-        TokenUsage u = response.tokenUsage();
-        if (u == null) {
-            return Usage.ZERO;
-        }
-        long input = u.inputTokenCount() == null ? 0 : u.inputTokenCount();
-        long output = u.outputTokenCount() == null ? 0 : u.outputTokenCount();
-        long cached = 0;
-        if (u instanceof ConverseStreamModel.ConverseTokenUsage c) {
-            input += c.cacheWrite();
-            cached = c.cacheRead();
-        }
-        return Usage.of(input, cached, output, 0);
+        return TokenCounts.of(response).map(t -> t.usage() instanceof ConverseStreamModel.ConverseTokenUsage c
+                ? Usage.of(t.input() + c.cacheWrite(), c.cacheRead(), t.output(), 0)
+                : Usage.of(t.input(), 0, t.output(), 0)).orElse(Usage.ZERO);
     }
 }

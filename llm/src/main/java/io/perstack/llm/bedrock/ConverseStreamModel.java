@@ -292,26 +292,11 @@ final class ConverseStreamModel implements StreamingChatModel {
             calls.add(ToolExecutionRequest.builder().id(start[0]).name(start[1])
                     .arguments(args == null || args.isEmpty() ? "{}" : args.toString()).build());
         });
-        AiMessage.Builder ai = AiMessage.builder();
-        if (!text.isEmpty()) {
-            ai.text(text.toString());
-        }
-        if (!thinking.isEmpty()) {
-            ai.thinking(thinking.toString());
-        }
-        if (signature != null) {
-            Map<String, Object> attributes = new HashMap<>();
-            attributes.put(ChatMapping.THINKING_SIGNATURE, signature);
-            ai.attributes(attributes);
-        }
-        if (!calls.isEmpty()) {
-            ai.toolExecutionRequests(calls);
-        }
         if (stopReason == null) {
             handler.onError(new IOException("Bedrock stream ended without messageStop"));
             return;
         }
-        handler.onCompleteResponse(ChatResponse.builder().aiMessage(ai.build()).modelName(modelId)
+        handler.onCompleteResponse(ChatResponse.builder().aiMessage(ChatMapping.aiMessage(text, thinking, signature, calls)).modelName(modelId)
                 .finishReason(finishReason(stopReason))
                 .tokenUsage(usage == null ? new ConverseTokenUsage(0, 0, 0, 0) : usage).build());
     }

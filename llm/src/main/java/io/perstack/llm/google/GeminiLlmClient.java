@@ -5,7 +5,6 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.googleai.GeminiThinkingConfig;
 import dev.langchain4j.model.googleai.GoogleAiGeminiStreamingChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiTokenUsage;
-import dev.langchain4j.model.output.TokenUsage;
 import io.perstack.core.model.Usage;
 import io.perstack.llm.FailureClassifier;
 import io.perstack.llm.GenerationListener;
@@ -17,6 +16,7 @@ import io.perstack.llm.http.Cancellation;
 import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
+import io.perstack.llm.langchain.TokenCounts;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -103,22 +103,14 @@ public final class GeminiLlmClient implements LlmClient {
      * exclude cache reads from input and include reasoning in output (docs/providers.md §5).
      */
     static Usage usage(ChatResponse response) {
-        TokenUsage u = response.tokenUsage();
-        if (u == null) {
-            return Usage.ZERO;
-        }
-        long prompt = n(u.inputTokenCount());
-        long candidates = n(u.outputTokenCount());
-        long cached = 0;
-        long thoughts = 0;
-        if (u instanceof GoogleAiGeminiTokenUsage g) {
-            cached = n(g.cachedContentTokenCount());
-            thoughts = n(g.thoughtsTokenCount());
-        }
-        return Usage.of(Math.max(0, prompt - cached), cached, candidates + thoughts, thoughts);
-    }
-
-    private static long n(Integer v) {
-        return v == null ? 0 : v;
+        return TokenCounts.of(response).map(t -> {
+            long cached = 0;
+            long thoughts = 0;
+            if (t.usage() instanceof GoogleAiGeminiTokenUsage g) {
+                cached = TokenCounts.count(g.cachedContentTokenCount());
+                thoughts = TokenCounts.count(g.thoughtsTokenCount());
+            }
+            return Usage.of(Math.max(0, t.input() - cached), cached, t.output() + thoughts, thoughts);
+        }).orElse(Usage.ZERO);
     }
 }

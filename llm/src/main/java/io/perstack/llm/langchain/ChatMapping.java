@@ -14,6 +14,7 @@ import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.data.pdf.PdfFile;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonRawSchema;
 import io.perstack.core.json.Json;
@@ -56,6 +57,18 @@ public final class ChatMapping {
         }
     }
 
+    /**
+     * The chat request of {@code messages} and, when there are any, {@code tools} with their schemas unchanged
+     * ({@link #toToolSpecifications}).
+     */
+    public static ChatRequest toChatRequest(List<Message> messages, List<ToolDefinition> tools, String provider) {
+        ChatRequest.Builder chat = ChatRequest.builder().messages(toChatMessages(messages, provider));
+        if (!tools.isEmpty()) {
+            chat.toolSpecifications(toToolSpecifications(tools));
+        }
+        return chat.build();
+    }
+
     public static List<ChatMessage> toChatMessages(List<Message> messages, String provider) {
         List<ChatMessage> out = new ArrayList<>(messages.size() + 4);
         for (Message m : messages) {
@@ -79,7 +92,8 @@ public final class ChatMapping {
         return out;
     }
 
-    private static String joinText(List<TextPart> parts) {
+    /** The texts of {@code parts}, one per line. */
+    public static String joinText(List<TextPart> parts) {
         StringBuilder sb = new StringBuilder();
         for (TextPart p : parts) {
             if (!sb.isEmpty()) {
@@ -136,6 +150,15 @@ public final class ChatMapping {
                         .arguments(c.args() == null ? "{}" : Json.write(c.args())).build());
             }
         }
+        return aiMessage(text, thinking, signature, calls);
+    }
+
+    /**
+     * An assistant message of the given text, thinking (with its signature, if any) and tool calls; what is empty is
+     * left out. Shared by the mapping of our history and by adapters that assemble a streamed response themselves.
+     */
+    public static AiMessage aiMessage(CharSequence text, CharSequence thinking, String signature,
+            List<ToolExecutionRequest> calls) {
         AiMessage.Builder b = AiMessage.builder();
         if (!text.isEmpty()) {
             b.text(text.toString());

@@ -3,7 +3,6 @@ package io.perstack.llm.ollama;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
-import dev.langchain4j.model.output.TokenUsage;
 import io.perstack.core.config.ProviderKind;
 import io.perstack.core.config.ReasoningBudget;
 import io.perstack.core.model.Usage;
@@ -16,6 +15,7 @@ import io.perstack.llm.http.Cancellation;
 import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
+import io.perstack.llm.langchain.TokenCounts;
 import java.util.Locale;
 
 /** Ollama {@code /api/chat}: {@code think: true} when reasoning is on; no keys, optional custom headers. */
@@ -47,16 +47,13 @@ public final class OllamaLlmClient implements LlmClient {
         if (thinks(request.model(), request.reasoning())) {
             b.think(true);
         }
-        ChatRequest.Builder chat = ChatRequest.builder();
+        ChatRequest chat;
         try {
-            chat.messages(ChatMapping.toChatMessages(request.messages(), ProviderKind.OLLAMA.wireName()));
+            chat = ChatMapping.toChatRequest(request.messages(), request.tools(), ProviderKind.OLLAMA.wireName());
         } catch (ChatMapping.UnsupportedInput e) {
             return new GenerationOutcome.Failed(e.error());
         }
-        if (!request.tools().isEmpty()) {
-            chat.toolSpecifications(ChatMapping.toToolSpecifications(request.tools()));
-        }
-        return StreamingGeneration.run(b.build(), chat.build(), cancellation, request.timeout(), listener,
+        return StreamingGeneration.run(b.build(), chat, cancellation, request.timeout(), listener,
                 OllamaLlmClient::usage);
     }
 
@@ -72,11 +69,6 @@ public final class OllamaLlmClient implements LlmClient {
 
     /** Ollama has no prompt cache accounting: every prompt token is input. */
     static Usage usage(ChatResponse response) {
-        TokenUsage u = response.tokenUsage();
-        if (u == null) {
-            return Usage.ZERO;
-        }
-        return Usage.of(u.inputTokenCount() == null ? 0 : u.inputTokenCount(), 0,
-                u.outputTokenCount() == null ? 0 : u.outputTokenCount(), 0);
+        return TokenCounts.of(response).map(t -> Usage.of(t.input(), 0, t.output(), 0)).orElse(Usage.ZERO);
     }
 }

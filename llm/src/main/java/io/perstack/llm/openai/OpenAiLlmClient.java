@@ -4,7 +4,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
-import dev.langchain4j.model.output.TokenUsage;
 import io.perstack.core.config.ProviderKind;
 import io.perstack.core.config.ReasoningBudget;
 import io.perstack.core.model.Usage;
@@ -18,6 +17,7 @@ import io.perstack.llm.http.Cancellation;
 import io.perstack.llm.http.HttpTransport;
 import io.perstack.llm.langchain.ChatMapping;
 import io.perstack.llm.langchain.StreamingGeneration;
+import io.perstack.llm.langchain.TokenCounts;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -81,16 +81,13 @@ public final class OpenAiLlmClient implements LlmClient {
         if (effort != null) {
             b.reasoningEffort(effort);
         }
-        ChatRequest.Builder chat = ChatRequest.builder();
+        ChatRequest chat;
         try {
-            chat.messages(ChatMapping.toChatMessages(request.messages(), settings.providerName()));
+            chat = ChatMapping.toChatRequest(request.messages(), request.tools(), settings.providerName());
         } catch (ChatMapping.UnsupportedInput e) {
             return new GenerationOutcome.Failed(e.error());
         }
-        if (!request.tools().isEmpty()) {
-            chat.toolSpecifications(ChatMapping.toToolSpecifications(request.tools()));
-        }
-        return StreamingGeneration.run(b.build(), chat.build(), cancellation, request.timeout(), listener,
+        return StreamingGeneration.run(b.build(), chat, cancellation, request.timeout(), listener,
                 OpenAiLlmClient::usage);
     }
 
@@ -120,26 +117,18 @@ public final class OpenAiLlmClient implements LlmClient {
 
     /** OpenAI's prompt tokens include cached ones; ours do not (docs/providers.md §5). */
     static Usage usage(ChatResponse response) {
-        TokenUsage u = response.tokenUsage();
-        if (u == null) {
-            return Usage.ZERO;
-        }
-        long prompt = n(u.inputTokenCount());
-        long output = n(u.outputTokenCount());
-        long cached = 0;
-        long reasoning = 0;
-        if (u instanceof OpenAiTokenUsage o) {
-            if (o.inputTokensDetails() != null) {
-                cached = n(o.inputTokensDetails().cachedTokens());
+        return TokenCounts.of(response).map(t -> {
+            long cached = 0;
+            long reasoning = 0;
+            if (t.usage() instanceof OpenAiTokenUsage o) {
+                if (o.inputTokensDetails() != null) {
+                    cached = TokenCounts.count(o.inputTokensDetails().cachedTokens());
+                }
+                if (o.outputTokensDetails() != null) {
+                    reasoning = TokenCounts.count(o.outputTokensDetails().reasoningTokens());
+                }
             }
-            if (o.outputTokensDetails() != null) {
-                reasoning = n(o.outputTokensDetails().reasoningTokens());
-            }
-        }
-        return Usage.of(Math.max(0, prompt - cached), cached, output, reasoning);
-    }
-
-    private static long n(Integer v) {
-        return v == null ? 0 : v;
+            return Usage.of(Math.max(0, t.input() - cached), cached, t.output(), reasoning);
+        }).orElse(Usage.ZERO);
     }
 }

@@ -1,65 +1,20 @@
 package io.perstack.sandbox.bwrap;
 
-import io.perstack.core.launch.ExitStatus;
-import io.perstack.core.launch.LaunchedProcess;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.perstack.sandbox.WatchedProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One sandbox as seen from the runtime: the outer bubblewrap process, whose exit status is the command's. The
  * sandbox's own PID namespace ends with its first process, so when the command exits nothing it started survives,
  * and killing the outer process kills the whole sandbox through {@code --die-with-parent}.
  */
-final class SandboxProcess implements LaunchedProcess {
-    private final Process outer;
-    private final AtomicBoolean timedOut = new AtomicBoolean();
-    private final AtomicBoolean terminating = new AtomicBoolean();
-    private final CompletableFuture<ExitStatus> exit;
-
+final class SandboxProcess extends WatchedProcess {
+    /** {@code cleanup} runs when the outer process has exited. */
     SandboxProcess(Process outer, Duration timeout, Runnable cleanup) {
-        this.outer = outer;
-        this.exit = outer.onExit().handle((p, error) -> {
-            cleanup.run();
-            return ExitStatus.fromExitValue(outer.exitValue(), timedOut.get());
-        });
-        if (timeout != null) {
-            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                if (outer.isAlive()) {
-                    timedOut.set(true);
-                    terminate();
-                }
-            });
-        }
-    }
-
-    @Override
-    public long pid() {
-        return outer.pid();
-    }
-
-    @Override
-    public OutputStream stdin() {
-        return outer.getOutputStream();
-    }
-
-    @Override
-    public InputStream stdout() {
-        return outer.getInputStream();
-    }
-
-    @Override
-    public InputStream stderr() {
-        return outer.getErrorStream();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> exit() {
-        return exit;
+        super(outer, timeout, cleanup);
     }
 
     /**
@@ -69,9 +24,10 @@ final class SandboxProcess implements LaunchedProcess {
      */
     @Override
     public void terminate() {
-        if (!outer.isAlive() || !terminating.compareAndSet(false, true)) {
+        if (!startTerminating()) {
             return;
         }
+        Process outer = process;
         // The helper's monitor (outer), bubblewrap under it, and bubblewrap's init: the sandbox's frame.
         List<ProcessHandle> bubblewrap = new java.util.ArrayList<>(outer.children().toList());
         bubblewrap.addAll(bubblewrap.stream().flatMap(ProcessHandle::children).toList());

@@ -1,72 +1,30 @@
 package io.perstack.sandbox.local;
 
-import io.perstack.core.launch.ExitStatus;
-import io.perstack.core.launch.LaunchedProcess;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.perstack.sandbox.WatchedProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A child started by {@link LocalLauncher}; when {@code grouped}, its pid is also its process-group id. */
-final class LocalProcess implements LaunchedProcess {
-    private final Process process;
+final class LocalProcess extends WatchedProcess {
     private final boolean grouped;
-    private final AtomicBoolean timedOut = new AtomicBoolean();
-    private final AtomicBoolean terminating = new AtomicBoolean();
-    private final CompletableFuture<ExitStatus> exit;
 
     LocalProcess(Process process, boolean grouped, Duration timeout) {
-        this.process = process;
+        // Set first: the time limit may call terminate() before the super constructor returns.
         this.grouped = grouped;
-        this.exit = process.onExit().thenApply(p -> {
+        super(process, timeout, () -> {
             // Background children must not outlive the command: they would keep its pipes open and run on
             // unobserved. The group still exists while any member lives, so its id cannot have been reused.
             if (grouped) {
-                Signals.group(p.pid(), Signals.SIGKILL);
+                Signals.group(process.pid(), Signals.SIGKILL);
             }
-            return ExitStatus.fromExitValue(p.exitValue(), timedOut.get());
         });
-        if (timeout != null) {
-            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                if (process.isAlive()) {
-                    timedOut.set(true);
-                    terminate();
-                }
-            });
-        }
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public OutputStream stdin() {
-        return process.getOutputStream();
-    }
-
-    @Override
-    public InputStream stdout() {
-        return process.getInputStream();
-    }
-
-    @Override
-    public InputStream stderr() {
-        return process.getErrorStream();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> exit() {
-        return exit;
     }
 
     @Override
     public void terminate() {
-        if (!process.isAlive() || !terminating.compareAndSet(false, true)) {
+        if (!startTerminating()) {
             return;
         }
         // Taken before signalling: once a parent dies its children are re-parented and no longer found. This also

@@ -30,22 +30,16 @@ final class ResultParts {
             switch (c) {
                 case McpSchema.TextContent t -> parts.add(text(t.text()));
                 case McpSchema.ImageContent i -> {
-                    if (i.data() != null && i.mimeType() != null) {
-                        if (tooLarge(i.data())) {
-                            return error(call, "result part too large");
-                        }
-                        parts.add(new ImageInlinePart(Ids.next(), i.data(), i.mimeType()));
+                    if (!addInline(parts, i.data(), i.mimeType(), ImageInlinePart::new)) {
+                        return error(call, "result part too large");
                     }
                 }
                 case McpSchema.EmbeddedResource r -> {
                     switch (r.resource()) {
                         case McpSchema.TextResourceContents t -> parts.add(text(t.text()));
                         case McpSchema.BlobResourceContents b -> {
-                            if (b.blob() != null && b.mimeType() != null) {
-                                if (tooLarge(b.blob())) {
-                                    return error(call, "result part too large");
-                                }
-                                parts.add(new FileInlinePart(Ids.next(), b.blob(), b.mimeType()));
+                            if (!addInline(parts, b.blob(), b.mimeType(), FileInlinePart::new)) {
+                                return error(call, "result part too large");
                             }
                         }
                         default -> { }
@@ -63,6 +57,26 @@ final class ResultParts {
 
     private static TextPart text(String text) {
         return new TextPart(Ids.next(), text == null || text.isEmpty() ? "Error: No content" : text);
+    }
+
+    /** An inline part made of an id, base64 data and a media type. */
+    private interface InlinePart {
+        ResultContent of(String id, String base64, String mimeType);
+    }
+
+    /**
+     * Adds an inline part when both its data and its media type are given (a part missing either is dropped);
+     * {@code false} when the data is over {@link #MAX_INLINE_PART_BYTES}, and nothing is added.
+     */
+    private static boolean addInline(List<ResultContent> parts, String base64, String mimeType, InlinePart part) {
+        if (base64 == null || mimeType == null) {
+            return true;
+        }
+        if (tooLarge(base64)) {
+            return false;
+        }
+        parts.add(part.of(Ids.next(), base64, mimeType));
+        return true;
     }
 
     private static boolean tooLarge(String base64) {
