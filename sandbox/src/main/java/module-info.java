@@ -12,8 +12,7 @@ module io.perstack.sandbox {
     exports io.perstack.sandbox;
     exports io.perstack.sandbox.bwrap to io.perstack.runtime;
     exports io.perstack.sandbox.egress to io.perstack.runtime, io.perstack.skills;
-    // skills' tests start MCP servers through the local launcher.
-    exports io.perstack.sandbox.local to io.perstack.runtime, io.perstack.skills;
+    exports io.perstack.sandbox.local to io.perstack.runtime;
     exports io.perstack.sandbox.packages to io.perstack.runtime, io.perstack.skills;
 
     provides io.perstack.core.launch.ProcessLauncher with io.perstack.sandbox.local.LocalLauncher;
