@@ -2,6 +2,9 @@
  * The base skill's tools and its standalone stdio MCP server (docs/base-skill.md).
  * {@code fs} (the openat2 confinement) stays internal.
  */
+// "module": qualified exports name siblings built later in the reactor; "requires-automatic": third-party
+// jars without a module-info are read as automatic modules.
+@SuppressWarnings({"module", "requires-automatic"})
 module io.perstack.base {
     requires transitive io.perstack.core;
     requires org.slf4j;

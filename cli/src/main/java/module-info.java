@@ -2,6 +2,9 @@
  * The {@code perstack} command (docs/cli.md). Nothing depends on the CLI, so nothing is exported.
  * The launcher runs it from the class path ({@code java -jar}); this descriptor states its reads.
  */
+// "module": qualified exports name siblings built later in the reactor; "requires-automatic": third-party
+// jars without a module-info are read as automatic modules.
+@SuppressWarnings({"module", "requires-automatic"})
 module io.perstack.cli {
     requires io.perstack.core;
     requires io.perstack.llm;

@@ -3,6 +3,9 @@
  * (docs/architecture.md). Every package but {@code env} is imported by several sibling modules.
  * Exported packages are pinned by {@code ModuleDescriptorTest} in the cli module.
  */
+// "module": qualified exports name siblings built later in the reactor; "requires-automatic": third-party
+// jars without a module-info are read as automatic modules.
+@SuppressWarnings({"module", "requires-automatic"})
 module io.perstack.core {
     requires transitive com.fasterxml.jackson.databind;
     requires org.tomlj;

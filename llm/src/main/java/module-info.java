@@ -3,6 +3,9 @@
  * ({@code anthropic}, {@code bedrock}, {@code google}, {@code http}, {@code langchain}, {@code ollama},
  * {@code openai}) are reached through {@code ProviderKind} and stay internal.
  */
+// "module": qualified exports name siblings built later in the reactor; "requires-automatic": third-party
+// jars without a module-info are read as automatic modules.
+@SuppressWarnings({"module", "requires-automatic"})
 module io.perstack.llm {
     requires transitive io.perstack.core;
     requires java.net.http;

@@ -15,6 +15,9 @@
  * </ul>
  * {@code cost} and {@code event} are exported to the CLI only; {@code prompt} is internal.
  */
+// "module": qualified exports name siblings built later in the reactor; "requires-automatic": third-party
+// jars without a module-info are read as automatic modules.
+@SuppressWarnings({"module", "requires-automatic"})
 module io.perstack.runtime {
     requires transitive io.perstack.core;
     requires transitive io.perstack.llm;

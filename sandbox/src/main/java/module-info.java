@@ -3,6 +3,9 @@
  * facade {@code io.perstack.sandbox} is exported to everyone; the backends are exported to the
  * modules that wire them.
  */
+// "module": qualified exports name siblings built later in the reactor; "requires-automatic": third-party
+// jars without a module-info are read as automatic modules.
+@SuppressWarnings({"module", "requires-automatic"})
 module io.perstack.sandbox {
     requires transitive io.perstack.core;
     requires org.slf4j;

@@ -3,6 +3,9 @@
  * (docs/skills.md). Nothing here is API for embedders; every package is exported only to the
  * module that uses it.
  */
+// "module": qualified exports name siblings built later in the reactor; "requires-automatic": third-party
+// jars without a module-info are read as automatic modules.
+@SuppressWarnings({"module", "requires-automatic"})
 module io.perstack.skills {
     requires transitive io.perstack.core;
     requires transitive io.perstack.sandbox;
