@@ -1,7 +1,7 @@
 /**
  * Provider SPI and adapters (docs/providers.md). Only {@code io.perstack.llm} is API; the adapters
  * ({@code anthropic}, {@code bedrock}, {@code google}, {@code http}, {@code langchain}, {@code ollama},
- * {@code openai}) are reached through {@code ProviderKind} and stay internal.
+ * {@code openai}) are reached through {@code Providers} and stay internal.
  */
 // "module": qualified exports name siblings built later in the reactor; "requires-automatic": third-party
 // jars without a module-info are read as automatic modules.
