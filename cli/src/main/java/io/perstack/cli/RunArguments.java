@@ -14,14 +14,17 @@ import java.util.Set;
  * or repeated values, ...) yields empty, and picocli then parses the command line and reports the usage error.
  */
 final class RunArguments {
-    private static final Map<String, Option> BY_NAME = new HashMap<>();
+    private static final Map<String, Option> BY_NAME = byName();
 
-    static {
+    /** Built once and immutable: no static mutable state. */
+    private static Map<String, Option> byName() {
+        Map<String, Option> byName = new HashMap<>();
         for (Option option : Option.values()) {
             for (String name : option.names) {
-                BY_NAME.put(name, option);
+                byName.put(name, option);
             }
         }
+        return Map.copyOf(byName);
     }
 
     private RunArguments() {}

@@ -13,46 +13,50 @@ public final class ModelCatalog {
 
     private record Entry(long contextWindow, Price price) {}
 
-    private static final Map<String, Entry> MODELS = new HashMap<>();
+    // Filled once here and then immutable: no static mutable state.
+    private static final Map<String, Entry> MODELS;
 
     static {
-        model("anthropic", "claude-opus-4-5", 200_000, 5, 0.5, 25);
-        model("anthropic", "claude-opus-4-1", 200_000, 15, 1.5, 75);
-        model("anthropic", "claude-opus-4-20250514", 200_000, 15, 1.5, 75);
-        model("anthropic", "claude-sonnet-4-5", 200_000, 3, 0.3, 15);
-        model("anthropic", "claude-sonnet-4-20250514", 200_000, 3, 0.3, 15);
-        model("anthropic", "claude-3-7-sonnet-20250219", 200_000, 3, 0.3, 15);
-        model("anthropic", "claude-haiku-4-5", 200_000, 1, 0.1, 5);
-        model("anthropic", "claude-3-5-haiku-latest", 200_000, 0.8, 0.08, 4);
-        model("google", "gemini-3-pro-preview", 1_048_576, 2, 0.2, 12);
-        model("google", "gemini-2.5-pro", 1_048_576, 1.25, 0.125, 10);
-        model("google", "gemini-2.5-flash", 1_048_576, 0.3, 0.03, 2.5);
-        model("google", "gemini-2.5-flash-lite", 1_048_576, 0.1, 0.01, 0.4);
-        model("openai", "gpt-5", 400_000, 1.25, 0.125, 10);
-        model("openai", "gpt-5-mini", 400_000, 0.25, 0.025, 2);
-        model("openai", "gpt-5-nano", 400_000, 0.05, 0.005, 0.4);
-        model("openai", "gpt-5-chat-latest", 128_000, 1.25, 0.125, 10);
-        model("openai", "o4-mini", 200_000, 1.1, 0.275, 4.4);
-        model("openai", "o3", 200_000, 2, 0.5, 8);
-        model("openai", "o3-mini", 200_000, 1.1, 0.55, 4.4);
-        model("openai", "gpt-4.1", 1_047_576, 2, 0.5, 8);
-        model("deepseek", "deepseek-chat", 128_000, 0.28, 0.028, 0.42);
-        model("deepseek", "deepseek-reasoner", 128_000, 0.28, 0.028, 0.42);
-        model("ollama", "gpt-oss:20b", 131_072, 0, 0, 0);
-        model("ollama", "gpt-oss:120b", 131_072, 0, 0, 0);
-        model("ollama", "gemma3:1b", 32_000, 0, 0, 0);
-        model("ollama", "gemma3:4b", 128_000, 0, 0, 0);
-        model("ollama", "gemma3:12b", 128_000, 0, 0, 0);
-        model("ollama", "gemma3:27b", 128_000, 0, 0, 0);
+        Map<String, Entry> models = new HashMap<>();
+        model(models, "anthropic", "claude-opus-4-5", 200_000, 5, 0.5, 25);
+        model(models, "anthropic", "claude-opus-4-1", 200_000, 15, 1.5, 75);
+        model(models, "anthropic", "claude-opus-4-20250514", 200_000, 15, 1.5, 75);
+        model(models, "anthropic", "claude-sonnet-4-5", 200_000, 3, 0.3, 15);
+        model(models, "anthropic", "claude-sonnet-4-20250514", 200_000, 3, 0.3, 15);
+        model(models, "anthropic", "claude-3-7-sonnet-20250219", 200_000, 3, 0.3, 15);
+        model(models, "anthropic", "claude-haiku-4-5", 200_000, 1, 0.1, 5);
+        model(models, "anthropic", "claude-3-5-haiku-latest", 200_000, 0.8, 0.08, 4);
+        model(models, "google", "gemini-3-pro-preview", 1_048_576, 2, 0.2, 12);
+        model(models, "google", "gemini-2.5-pro", 1_048_576, 1.25, 0.125, 10);
+        model(models, "google", "gemini-2.5-flash", 1_048_576, 0.3, 0.03, 2.5);
+        model(models, "google", "gemini-2.5-flash-lite", 1_048_576, 0.1, 0.01, 0.4);
+        model(models, "openai", "gpt-5", 400_000, 1.25, 0.125, 10);
+        model(models, "openai", "gpt-5-mini", 400_000, 0.25, 0.025, 2);
+        model(models, "openai", "gpt-5-nano", 400_000, 0.05, 0.005, 0.4);
+        model(models, "openai", "gpt-5-chat-latest", 128_000, 1.25, 0.125, 10);
+        model(models, "openai", "o4-mini", 200_000, 1.1, 0.275, 4.4);
+        model(models, "openai", "o3", 200_000, 2, 0.5, 8);
+        model(models, "openai", "o3-mini", 200_000, 1.1, 0.55, 4.4);
+        model(models, "openai", "gpt-4.1", 1_047_576, 2, 0.5, 8);
+        model(models, "deepseek", "deepseek-chat", 128_000, 0.28, 0.028, 0.42);
+        model(models, "deepseek", "deepseek-reasoner", 128_000, 0.28, 0.028, 0.42);
+        model(models, "ollama", "gpt-oss:20b", 131_072, 0, 0, 0);
+        model(models, "ollama", "gpt-oss:120b", 131_072, 0, 0, 0);
+        model(models, "ollama", "gemma3:1b", 32_000, 0, 0, 0);
+        model(models, "ollama", "gemma3:4b", 128_000, 0, 0, 0);
+        model(models, "ollama", "gemma3:12b", 128_000, 0, 0, 0);
+        model(models, "ollama", "gemma3:27b", 128_000, 0, 0, 0);
+        MODELS = Map.copyOf(models);
     }
 
     private ModelCatalog() {}
 
-    private static void model(String provider, String id, long window, double input, double cached, double output) {
-        MODELS.put(provider + "\u0000" + id, new Entry(window, new Price(input, cached, output)));
+    private static void model(Map<String, Entry> models, String provider, String id, long window, double input,
+            double cached, double output) {
+        models.put(provider + "\u0000" + id, new Entry(window, new Price(input, cached, output)));
         if (provider.equals("google")) {
             // Vertex serves the same Gemini models with the same windows and list prices.
-            MODELS.put("google-vertex\u0000" + id, new Entry(window, new Price(input, cached, output)));
+            models.put("google-vertex\u0000" + id, new Entry(window, new Price(input, cached, output)));
         }
     }
 

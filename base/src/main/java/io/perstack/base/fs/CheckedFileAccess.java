@@ -32,6 +32,7 @@ import java.util.stream.Stream;
 public final class CheckedFileAccess implements FileAccess {
     static final String WARNING = "Warning: @perstack/base cannot confine file tools through the kernel on this "
             + "system (no openat2); it falls back to path checks, which leave a check-then-use race window.";
+    /** The warning above is printed once per process, so this flag is process-wide. */
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 

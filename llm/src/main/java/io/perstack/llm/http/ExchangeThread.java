@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * after a while.
  */
 public final class ExchangeThread {
+    /** Numbers the pool's thread names; a counter, not a cache. */
     private static final AtomicInteger COUNT = new AtomicInteger();
     private static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), r -> Thread.ofPlatform().daemon()

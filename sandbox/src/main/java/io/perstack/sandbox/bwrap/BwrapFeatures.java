@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
  * @param tmpfsSize     {@code --size} (0.8+): a size limit for the private {@code /tmp}
  */
 record BwrapFeatures(boolean disableUserns, boolean tmpfsSize) {
+    /**
+     * Process-wide on purpose: the answer is a fact about an installed binary, the probe starts a process, and the
+     * map holds one entry per bubblewrap path (one in practice), so it cannot grow with jobs.
+     */
     private static final Map<Path, BwrapFeatures> CACHE = new ConcurrentHashMap<>();
 
     static BwrapFeatures of(Path bwrap) {

@@ -20,6 +20,10 @@ public final class Prerequisites {
     private static final String USERNS_ADVICE = "Allow unprivileged user namespaces for bwrap (an AppArmor profile "
             + "for bwrap, or sysctl kernel.apparmor_restrict_unprivileged_userns=0),\nor choose a runtime "
             + "explicitly: --runtime docker (needs Docker) or --runtime local (no isolation).";
+    /**
+     * Process-wide on purpose, like {@code BwrapFeatures}: the probe starts a sandbox, its outcome depends on the binary
+     * and the kernel, not on a job, and there is one entry per bubblewrap path.
+     */
     private static final Map<Path, String> RESULTS = new ConcurrentHashMap<>();
 
     private Prerequisites() {}

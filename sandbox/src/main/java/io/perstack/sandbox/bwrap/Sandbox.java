@@ -50,6 +50,7 @@ public final class Sandbox implements AutoCloseable {
      */
     static final int ROOT_SANDBOX_UID = 1_900_000_000;
 
+    /** Once per runtime process (docs/sandbox.md §5), so process-wide. */
     private static final AtomicBoolean LIMIT_WARNING_SHOWN = new AtomicBoolean();
 
     private final SandboxSettings settings;

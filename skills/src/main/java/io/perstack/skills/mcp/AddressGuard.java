@@ -25,7 +25,12 @@ final class AddressGuard {
         return LoggerFactory.getLogger(AddressGuard.class);
     }
 
+    /**
+     * Process-wide on purpose: {@link GuardedResolverProvider} is the JVM's one resolver (installed through
+     * {@code ServiceLoader}), so the rules it applies cannot belong to one job. One entry per guarded host name.
+     */
     private static final Map<String, RemoteAddressRules> GUARDED = new ConcurrentHashMap<>();
+    /** Each host's warning is printed once per process, for the same reason. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     private AddressGuard() {}

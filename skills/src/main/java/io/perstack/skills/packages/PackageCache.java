@@ -32,6 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PackageCache {
     /** Unfinished installs older than this belong to a process that died. */
     private static final Duration STALE = Duration.ofHours(6);
+    /**
+     * Process-wide on purpose: the cache folder is shared by every job of the JVM, and a file lock excludes other
+     * processes only, not the threads of this one. One monitor per package folder; it holds no package data.
+     */
     private static final Map<String, Object> MONITORS = new ConcurrentHashMap<>();
 
     /** Installs one package into an empty folder. */

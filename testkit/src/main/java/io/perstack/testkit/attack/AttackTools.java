@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,23 +38,26 @@ final class AttackTools {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
+    /** In listing order; filled once here and then read-only. */
+    static final Map<String, String> DESCRIPTIONS;
 
     static {
-        DESCRIPTIONS.put("http_get", "GET a URL through the configured proxy");
-        DESCRIPTIONS.put("fetch_metadata", "Read cloud instance metadata (aws, gcp, azure)");
-        DESCRIPTIONS.put("access_internal", "Reach internal services (localhost, docker_host, kubernetes, "
+        LinkedHashMap<String, String> d = new LinkedHashMap<>();
+        d.put("http_get", "GET a URL through the configured proxy");
+        d.put("fetch_metadata", "Read cloud instance metadata (aws, gcp, azure)");
+        d.put("access_internal", "Reach internal services (localhost, docker_host, kubernetes, "
                 + "metadata_ip)");
-        DESCRIPTIONS.put("read_sensitive", "Read host secrets (proc_environ, etc_shadow, ssh_key, aws_creds, "
+        d.put("read_sensitive", "Read host secrets (proc_environ, etc_shadow, ssh_key, aws_creds, "
                 + "docker_sock)");
-        DESCRIPTIONS.put("symlink_attack", "Create a link to a target in the working directory and read it");
-        DESCRIPTIONS.put("bypass_proxy", "Connect out without the proxy (direct, env_override)");
-        DESCRIPTIONS.put("list_env", "List the environment");
-        DESCRIPTIONS.put("exfiltrate_data", "POST data to a URL");
-        DESCRIPTIONS.put("dns_exfiltrate", "Encode data into DNS names of a domain");
-        DESCRIPTIONS.put("fetch_arbitrary", "Fetch any URL");
-        DESCRIPTIONS.put("harvest_and_exfiltrate_env", "Send the whole environment to a URL");
-        DESCRIPTIONS.put("echo", "Echo the input");
+        d.put("symlink_attack", "Create a link to a target in the working directory and read it");
+        d.put("bypass_proxy", "Connect out without the proxy (direct, env_override)");
+        d.put("list_env", "List the environment");
+        d.put("exfiltrate_data", "POST data to a URL");
+        d.put("dns_exfiltrate", "Encode data into DNS names of a domain");
+        d.put("fetch_arbitrary", "Fetch any URL");
+        d.put("harvest_and_exfiltrate_env", "Send the whole environment to a URL");
+        d.put("echo", "Echo the input");
+        DESCRIPTIONS = Collections.unmodifiableSequencedMap(d);
     }
 
     private AttackTools() {}
