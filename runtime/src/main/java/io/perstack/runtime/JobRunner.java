@@ -255,7 +255,9 @@ final class JobRunner {
             case EventPayload.WithCheckpoint c -> {
                 synchronized (this) {
                     progress(c.checkpoint());
-                    writeJob();
+                    // The checkpoint itself is durable; forcing its summary to disk too costs a step two fsyncs.
+                    options.storage().writeJobProgress(job);
+                    recorded = true;
                 }
             }
             default -> { }

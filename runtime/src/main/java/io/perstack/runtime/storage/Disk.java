@@ -81,6 +81,15 @@ final class Disk {
 
     /** Replaces {@code target} so that a reader sees either the old or the new content, never a mix. */
     void replace(Path target, byte[] content) throws IOException {
+        replace(target, content, true);
+    }
+
+    /** {@link #replace} without forcing file or directory to disk: still atomic, not durable on its own. */
+    void replaceUnforced(Path target, byte[] content) throws IOException {
+        replace(target, content, false);
+    }
+
+    private void replace(Path target, byte[] content, boolean force) throws IOException {
         Path dir = target.getParent();
         createDirectories(dir);
         // Leading dot and a random part: never mistaken for a stored file, never shared by parallel writers.
@@ -92,7 +101,9 @@ final class Disk {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                channel.force(true);
+                if (force) {
+                    channel.force(true);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
@@ -103,7 +114,9 @@ final class Disk {
             }
             throw e;
         }
-        syncDirectory(dir);
+        if (force) {
+            syncDirectory(dir);
+        }
     }
 
     /** Makes renames and new entries in {@code dir} durable; only POSIX systems can open a directory for this. */

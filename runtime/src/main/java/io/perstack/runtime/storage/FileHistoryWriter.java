@@ -93,6 +93,15 @@ final class FileHistoryWriter {
         write(layout.jobFile(job.id()), Json.writePretty(job).getBytes(StandardCharsets.UTF_8));
     }
 
+    void writeJobProgress(Job job) {
+        Path file = layout.jobFile(job.id());
+        try {
+            disk.replaceUnforced(file, Json.writePretty(job).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw failure(file, e);
+        }
+    }
+
     void writeRunSetting(String jobId, String runId, Object storedForm) {
         write(layout.run(jobId, runId).resolve(Layout.RUN_SETTING_FILE),
                 Json.writePretty(storedForm).getBytes(StandardCharsets.UTF_8));

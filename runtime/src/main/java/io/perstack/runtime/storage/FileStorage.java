@@ -57,6 +57,11 @@ public final class FileStorage implements Storage {
     }
 
     @Override
+    public void writeJobProgress(Job job) {
+        writer.writeJobProgress(job);
+    }
+
+    @Override
     public void writeRunSetting(String jobId, String runId, Object storedForm) {
         writer.writeRunSetting(jobId, runId, storedForm);
     }

@@ -29,7 +29,17 @@ public interface StorageWriter {
     /** Closes a run segment: everything written for it is durable when this returns. */
     void endRun(String jobId, String runId);
 
+    /** Replaces the job record; durable when this returns. */
     void writeJob(Job job);
+
+    /**
+     * Replaces the job record as a progress update: atomic (a reader sees the old or the new record) but not forced
+     * to disk, because the checkpoint it summarises already is. A crash may leave the previous record; the next
+     * {@link #writeJob} (a status change, the end of the run) is durable again (docs/storage.md §2.1).
+     */
+    default void writeJobProgress(Job job) {
+        writeJob(job);
+    }
 
     /** Writes the run setting exactly as given; the caller passes a form without secrets (docs/storage.md §6). */
     void writeRunSetting(String jobId, String runId, Object storedForm);
