@@ -1,5 +1,6 @@
 package io.perstack.sandbox.bwrap;
 
+import io.perstack.sandbox.FileTrees;
 import io.perstack.core.launch.EnvironmentPolicy;
 import io.perstack.core.launch.LaunchedProcess;
 import io.perstack.core.launch.ProcessLauncher;
@@ -477,35 +478,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    // Read-only mask directories and homes with 0500 subfolders made by skills must still go.
-                    dir.toFile().setWritable(true, true);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.delete(root);
         } catch (IOException e) {
             log().warn("Could not remove sandbox scratch directory {}: {}", root, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.perstack.skills.packages;
 
+import io.perstack.sandbox.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.perstack.core.json.Json;
 import java.io.IOException;
@@ -162,28 +163,8 @@ public final class PackageCache {
     }
 
     static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.delete(root);
         } catch (IOException e) {
             // Left behind; removeStale tries again later.
         }
